@@ -100,7 +100,8 @@ static int add_group_chunk(struct libscols_table *tb, size_t i, void *userdata)
 		if (!gl)
 			return -ENOMEM;
 		scols_line_set_data(gl, 0, "-");
-		scols_line_set_data(gl, 2, _("not in any IOMMU group"));
+		scols_line_set_data(gl, 2, vk_host_is_import(t->h) && !t->h->have_groups_dir ? _("IOMMU group not given by the listing")
+										   : _("not in any IOMMU group"));
 		for (size_t k = 0; k < t->h->n_pci; k++) {
 			const struct vk_pci_dev *d = &t->h->pci[k];
 
@@ -160,7 +161,8 @@ static int print_table(struct vk_cli *cli, struct vk_host *h, struct vk_names *n
 	return VK_EXIT_OK;
 }
 
-static int print_json(struct vk_host *h, struct vk_names *names, bool gpu_only, char **groups, char **devices)
+static int print_json(struct vk_host *h, struct vk_names *names, bool gpu_only, char **groups, char **devices,
+		      const char *iommu_state)
 {
 	json_object *root = json_object_new_object(), *arr = json_object_new_array();
 
@@ -170,6 +172,7 @@ static int print_json(struct vk_host *h, struct vk_names *names, bool gpu_only, 
 		return vk_error(ENOMEM, _("cannot build the JSON output"));
 	}
 	json_object_object_add(root, "version", json_object_new_int(1));
+	json_object_object_add(root, "iommu", json_object_new_string(iommu_state));
 	json_object_object_add(root, "groups", arr);
 	for (size_t i = 0; i < h->n_groups; i++) {
 		const struct vk_iommu_group *g = &h->groups[i];
@@ -187,7 +190,7 @@ static int print_json(struct vk_host *h, struct vk_names *names, bool gpu_only, 
 		json_object_object_add(o, "group", json_object_new_int(g->id));
 		json_object_object_add(o, "type", vk_json_str(g->type));
 		json_object_object_add(o, "verdict", json_object_new_string(vk_group_verdict_word(&rep)));
-		json_object_object_add(o, "devices_in_group", json_object_new_int((int)rep.n_slots));
+		json_object_object_add(o, "device_count", json_object_new_int((int)rep.n_slots));
 		json_object_object_add(o, "viable", json_object_new_boolean(rep.viable));
 		json_object_object_add(o, "vfio_ready", json_object_new_boolean(rep.vfio_ready));
 		json_object_object_add(o, "drivers_known", json_object_new_boolean(!rep.unknown));
@@ -234,7 +237,7 @@ int cmd_groups(struct vk_cli *cli, int argc, char **argv)
 	_cleanup_strv_free_ char **groups = NULL, **devices = NULL;
 	_cleanup_host_ struct vk_host *h = NULL;
 	_cleanup_(vk_names_freep) struct vk_names *names = NULL;
-	bool json = false, gpu_only = false;
+	bool json = false, gpu_only = false, listing_without_groups;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, VK_COMMON_SHORT_OPTIONS "jgG:d:", opts, NULL)) >= 0) {
@@ -277,17 +280,33 @@ int cmd_groups(struct vk_cli *cli, int argc, char **argv)
 	for (char **d = devices; d && *d; d++)
 		if (!vk_host_find_pci(h, *d))
 			return vk_error(0, _("no PCI device '%s' under '%s'"), *d, cli->root_path);
-	if (h->n_groups == 0) {
+	/* An lspci listing without groups still shows its devices; the groups are unknown. */
+	listing_without_groups = vk_host_is_import(h) && !h->have_groups_dir && h->n_pci > 0;
+	if (h->n_groups == 0 && !listing_without_groups) {
+		if (!h->have_pci_sysfs)
+			return vk_cli_no_groups(cli, h);
 		/* Only now are the firmware, CPU and command line worth reading: to say why. */
 		r = vk_cli_host_ensure(cli, h, VK_LOAD_IOMMU | VK_LOAD_CPU | VK_LOAD_SYSTEM);
 		if (r != 0)
 			return r;
+		if (json) {
+			/* Scripts still get the document: no groups, every device ungrouped. */
+			r = vk_names_new(cli->root, &names);
+			if (r < 0)
+				return vk_error(r, _("cannot set up PCI names"));
+			r = print_json(h, names, gpu_only, groups, devices, vk_iommu_state_id(vk_iommu_state(h, NULL)));
+			if (r != VK_EXIT_OK)
+				return r;
+		}
 		return vk_cli_no_groups(cli, h);
 	}
 
 	r = vk_names_new(cli->root, &names);
 	if (r < 0)
 		return vk_error(r, _("cannot set up PCI names"));
-	return json ? print_json(h, names, gpu_only, groups, devices)
-		    : print_table(cli, h, names, gpu_only, groups, devices);
+	r = json ? print_json(h, names, gpu_only, groups, devices, listing_without_groups ? "unknown" : "on")
+		 : print_table(cli, h, names, gpu_only, groups, devices);
+	if (listing_without_groups)
+		vk_note(_("the imported listing says nothing about IOMMU groups"));
+	return r;
 }

@@ -9,7 +9,7 @@
 static const struct vk_cmd *const commands[] = {
 	&vk_cmd_groups,
 	&vk_cmd_gpus,
-	// &vk_cmd_import,
+	&vk_cmd_import,
 	// &vk_cmd_snapshot,
 	NULL,
 };
@@ -53,10 +53,10 @@ static int cmd_help(struct vk_cli *cli, int argc, char **argv)
 		return VK_EXIT_OK;
 	}
 	if (argc > 2)
-		return vk_usage_error("help", _("too many arguments"));
+		return vk_usage_error(NULL, _("too many arguments"));
 	c = find_command(argv[1]);
 	if (!c)
-		return vk_usage_error("help", _("unknown command '%s'"), argv[1]);
+		return vk_usage_error(NULL, _("unknown command '%s'"), argv[1]);
 	vk_cli_print_help(c);
 	return VK_EXIT_OK;
 }

@@ -248,8 +248,17 @@ int vk_print_chunked(const struct vk_cli *cli, const struct vk_column *cols, siz
 
 		if (!tb)
 			return -ENOMEM;
-		for (size_t k = 0; k < ncols; k++)
-			scols_column_set_whint(scols_table_get_column(tb, k), (double)width[k]);
+		for (size_t k = 0; k < ncols; k++) {
+			struct libscols_column *cl = scols_table_get_column(tb, k);
+
+			/* libsmartcols 2.38 applies a width hint only when it is larger than the
+			 * header, and without STRICTWIDTH it lets the header width win over the
+			 * hint; so: strict, and a hint one wider when the header is the widest. */
+			if (k + 1 == ncols)
+				continue; /* the last column is never padded */
+			scols_column_set_flags(cl, cols[k].flags | SCOLS_FL_STRICTWIDTH);
+			scols_column_set_whint(cl, (double)(width[k] + (width[k] <= display_width(cols[k].name))));
+		}
 		if (i > 0)
 			scols_table_enable_noheadings(tb, 1);
 		r = add_chunk(tb, i, userdata);

@@ -18,6 +18,8 @@ static int parse_cpuinfo(struct vk_host *h)
 
 	r = vk_root_read_file(h->root, "/proc/cpuinfo", &data, NULL);
 	if (r < 0) {
+		if (r == -ENOENT && vk_host_is_import(h))
+			return 0;
 		vk_host_warn(h, _("cannot read '/proc/cpuinfo': %s, treating the CPU as unknown"), strerror(-r));
 		return 0;
 	}

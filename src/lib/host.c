@@ -94,6 +94,27 @@ int vk_host_ensure(struct vk_host *h, unsigned what)
 	return 0;
 }
 
+bool vk_host_is_import(const struct vk_host *h)
+{
+	return h->root_source && streq(h->root_source, "import");
+}
+
+/* The manifest a root written by import or snapshot carries: "source=import". */
+static void read_source(struct vk_host *h)
+{
+	_cleanup_free_ char *data = NULL;
+	char *line, *save = NULL;
+
+	if (vk_root_read_file(h->root, "/.vfiokit-root", &data, NULL) < 0)
+		return;
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *v = startswith(line, "source=");
+
+		if (v && !h->root_source)
+			h->root_source = strdup(v);
+	}
+}
+
 int vk_host_load(struct vk_root *root, unsigned what, struct vk_host **ret)
 {
 	_cleanup_host_ struct vk_host *h = NULL;
@@ -103,6 +124,7 @@ int vk_host_load(struct vk_root *root, unsigned what, struct vk_host **ret)
 	if (!h)
 		return -ENOMEM;
 	h->root = root;
+	read_source(h);
 	r = vk_host_ensure(h, what);
 	if (r < 0)
 		return r;

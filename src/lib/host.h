@@ -120,6 +120,10 @@ static inline void vk_host_freep(struct vk_host **h)
 }
 #define _cleanup_host_ _cleanup_(vk_host_freep)
 
+/* True for a root written by 'vfiokit import': files it lacks are facts the listing did not
+ * give, so their absence is "unknown", not something to warn about. */
+bool vk_host_is_import(const struct vk_host *h);
+
 /* Records a warning ("cannot read ..., ignoring"). Returns 0 or -ENOMEM. */
 int vk_host_warn(struct vk_host *h, const char *fmt, ...) _printf_(2, 3);
 
@@ -181,6 +185,9 @@ enum vk_iommu_state vk_iommu_state(const struct vk_host *h, char **token);
 /* Whether the running kernel turns the Intel IOMMU on by itself: 1 yes, 0 no, -1 unknown.
  * Read from /boot/config-<release> or /proc/config.gz (CONFIG_INTEL_IOMMU_DEFAULT_ON). */
 int vk_kernel_intel_iommu_default_on(const struct vk_host *h);
+/* A stable word for scripts: "on", "off-no-firmware", "off-cmdline", "off-not-enabled",
+ * "off-no-driver", "unknown". */
+const char *vk_iommu_state_id(enum vk_iommu_state s);
 /* One clause saying why (translated, static or in *buf) and one saying what to do next. */
 void vk_iommu_state_describe(const struct vk_host *h, enum vk_iommu_state s, const char *token, const char **why,
 			     const char **next);

@@ -117,3 +117,22 @@ void vk_iommu_state_describe(const struct vk_host *h, enum vk_iommu_state s, con
 		return;
 	}
 }
+
+const char *vk_iommu_state_id(enum vk_iommu_state s)
+{
+	switch (s) {
+	case VK_IOMMU_ON:
+		return "on";
+	case VK_IOMMU_OFF_NO_FIRMWARE:
+		return "off-no-firmware";
+	case VK_IOMMU_OFF_CMDLINE:
+		return "off-cmdline";
+	case VK_IOMMU_OFF_NOT_ENABLED:
+		return "off-not-enabled";
+	case VK_IOMMU_OFF_NO_DRIVER:
+		return "off-no-driver";
+	case VK_IOMMU_OFF_UNKNOWN:
+	default:
+		return "unknown";
+	}
+}

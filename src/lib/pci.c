@@ -76,6 +76,9 @@ static int32_t read_hex_attr(struct scan_ctx *c, int dfd, const char *bdf, const
 	uint32_t v;
 
 	if (n < 0) {
+		/* An imported listing may not give IDs at all: absent is its way of saying "unknown". */
+		if (n == -ENOENT && vk_host_is_import(c->h))
+			return -1;
 		if (n != -ENOENT || warn_missing)
 			vk_host_warn(c->h, _("cannot read '/sys/bus/pci/devices/%s/%s': %s, treating it as unknown"), bdf,
 				     name, strerror((int)-n));
@@ -338,9 +341,7 @@ static int read_manifest_lists(struct vk_host *h, char ***unknown_drivers)
 	for (char **l = lines; *l; l++) {
 		const char *v;
 
-		if ((v = startswith(*l, "source=")) && !h->root_source)
-			h->root_source = strdup(v);
-		else if ((v = startswith(*l, "unknown-driver="))) {
+		if ((v = startswith(*l, "unknown-driver="))) {
 			strv_free(*unknown_drivers);
 			r = strv_split(v, " ", unknown_drivers);
 			if (r < 0)

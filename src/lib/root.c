@@ -703,7 +703,7 @@ int vk_root_write_atomic(const struct vk_root *r, const char *path, const void *
 	if (e >= 0 && have_old && (st.st_uid != geteuid() || st.st_gid != getegid()) &&
 	    fchown(fd, st.st_uid, st.st_gid) < 0)
 		e = negative_errno();
-	if (e >= 0 && fsync(fd) < 0)
+	if (e >= 0 && !(flags & VK_WRITE_NOSYNC) && fsync(fd) < 0)
 		e = negative_errno();
 	if (e >= 0 && renameat(dfd, tmp, dfd, base) < 0)
 		e = negative_errno();
@@ -711,6 +711,7 @@ int vk_root_write_atomic(const struct vk_root *r, const char *path, const void *
 		(void)unlinkat(dfd, tmp, 0);
 		return e;
 	}
-	(void)fsync(dfd); /* make the rename durable */
+	if (!(flags & VK_WRITE_NOSYNC))
+		(void)fsync(dfd); /* make the rename durable */
 	return 0;
 }

@@ -83,7 +83,8 @@ int vk_root_symlink(const struct vk_root *r, const char *target, const char *pat
 int vk_root_unlink(const struct vk_root *r, const char *path);
 
 enum {
-	VK_WRITE_MKDIR = 1 << 0, /* create missing parent directories (0755) */
+	VK_WRITE_MKDIR = 1 << 0,  /* create missing parent directories (0755) */
+	VK_WRITE_NOSYNC = 1 << 1, /* skip the fsyncs: for building new trees (import, snapshot), never for edits */
 };
 /*
  * Replaces @path with @data atomically: a temp file in the same directory, write, fsync,

@@ -14,6 +14,8 @@ static void parse_meminfo(struct vk_host *h)
 
 	r = vk_root_read_file(h->root, "/proc/meminfo", &data, NULL);
 	if (r < 0) {
+		if (r == -ENOENT && vk_host_is_import(h))
+			return;
 		vk_host_warn(h, _("cannot read '/proc/meminfo': %s, treating memory as unknown"), strerror(-r));
 		return;
 	}

@@ -429,3 +429,17 @@ char *format_cpulist(const unsigned *cpus, size_t n)
 	}
 	return strbuf_detach(&b);
 }
+
+#include <ftw.h>
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 ? -1 : 0;
+}
+
+int rm_rf(const char *path)
+{
+	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0 ? negative_errno() : 0;
+}

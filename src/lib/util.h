@@ -67,3 +67,6 @@ char *xstrndup(const char *s, size_t n);
 int parse_cpulist(const char *s, unsigned **ret, size_t *n_ret);
 /* Format a sorted CPU list back as ranges. */
 char *format_cpulist(const unsigned *cpus, size_t n);
+
+/* Removes @path and everything under it, never following symlinks. */
+int rm_rf(const char *path);

@@ -43,7 +43,10 @@ int vk_group_analyze(const struct vk_iommu_group *g, const struct vk_pci_dev *ca
 		struct vk_pci_dev *d = g->devs[i];
 		bool new_slot = true;
 
-		if (vk_pci_is_bridge(d)) {
+		/* Bridges are exempt (domain.md §2). So, in practice, is a host bridge that no
+		 * driver claims (AMD's "dummy host bridges" share their GPP bridges' group): it
+		 * does no DMA, keeps the group viable, and is never passed to a guest. */
+		if (vk_pci_is_bridge(d) || ((d->flags & VK_PCI_HOST_BRIDGE) && vk_pci_binding(d) == VK_BINDING_NONE)) {
 			r.n_bridges++;
 			continue;
 		}

@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# run-case.sh VFIOKIT CASEDIR: run one golden CLI case.
+#
+# A case directory holds:
+#   cmd              the arguments, one command per line (usually one line); @ROOT@ is
+#                    the case's root, @CASE@ the case directory, @FIXTURES@ tests/fixtures
+#   fixture          optional: the machine (tests/fixtures/machines/NAME.machine) expanded
+#                    into @ROOT@ with 'vfiokit import' before the run
+#   expected.stdout  what the last command prints (absent: must print nothing)
+#   expected.stderr  optional; absent means stderr must be empty
+#   expected.rc      optional; absent means exit status 0
+#   expected-root/   optional: files that must exist in @ROOT@ afterwards, byte for byte
+# VK_TEST_REGENERATE=1 rewrites the expected files instead of comparing (review the diff!).
+set -eu
+exe=$1
+case_dir=$2
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+root="$work/root"
+if [ -f "$case_dir/fixture" ]; then
+	machine="$fixtures/machines/$(cat "$case_dir/fixture").machine"
+	"$exe" import "$machine" --to "$root" 2>"$work/import.err" || {
+		echo "run-case: cannot expand fixture $machine:"
+		cat "$work/import.err"
+		exit 1
+	}
+else
+	mkdir "$root"
+fi
+
+subst() {
+	sed -e "s|@ROOT@|$root|g" -e "s|@CASE@|$case_dir|g" -e "s|@FIXTURES@|$fixtures|g"
+}
+rc=0
+: >"$work/out"
+: >"$work/err"
+# Each line of cmd is one invocation; the outputs of all of them are compared.
+while IFS= read -r line || [ -n "$line" ]; do
+	[ -n "$line" ] || continue
+	args=$(printf '%s\n' "$line" | subst)
+	rc=0
+	# shellcheck disable=SC2086
+	eval "set -- $args"
+	VK_TEST_ROOT="$root" LC_ALL=C NO_COLOR=1 COLUMNS=400 "$exe" "$@" >>"$work/out" 2>>"$work/err" </dev/null || rc=$?
+done <"$case_dir/cmd"
+sed -i -e "s|$root|@ROOT@|g" -e "s|$fixtures|@FIXTURES@|g" "$work/out" "$work/err"
+
+if [ "${VK_TEST_REGENERATE:-0}" = 1 ]; then
+	cp "$work/out" "$case_dir/expected.stdout"
+	if [ -s "$work/err" ]; then cp "$work/err" "$case_dir/expected.stderr"; else rm -f "$case_dir/expected.stderr"; fi
+	if [ "$rc" != 0 ]; then echo "$rc" >"$case_dir/expected.rc"; else rm -f "$case_dir/expected.rc"; fi
+	exit 0
+fi
+
+fail=0
+diff -u "$case_dir/expected.stdout" "$work/out" || fail=1
+if [ -f "$case_dir/expected.stderr" ]; then
+	diff -u "$case_dir/expected.stderr" "$work/err" || fail=1
+elif [ -s "$work/err" ]; then
+	echo "unexpected stderr:"
+	cat "$work/err"
+	fail=1
+fi
+want=$(cat "$case_dir/expected.rc" 2>/dev/null || echo 0)
+if [ "$want" != "$rc" ]; then
+	echo "exit status $rc, expected $want"
+	fail=1
+fi
+if [ -d "$case_dir/expected-root" ]; then
+	(cd "$case_dir/expected-root" && find . -type f) | while IFS= read -r f; do
+		cmp -s "$case_dir/expected-root/$f" "$root/$f" || {
+			echo "file $f differs:"
+			diff -u "$case_dir/expected-root/$f" "$root/$f" || true
+			exit 1
+		}
+	done || fail=1
+fi
+exit $fail
