@@ -27,6 +27,12 @@ static void PCI_PRINTF(1, 2) names_warning(char *msg, ...)
 {
 }
 
+/* pci_init() would install defaults; names never call it (no bus scan), so every hook
+ * libpci may call (the hwdb lookup logs through ->debug) is set here. */
+static void PCI_PRINTF(1, 2) names_debug(char *msg, ...)
+{
+}
+
 static void PCI_PRINTF(1, 2) PCI_NONRET names_error(char *msg, ...)
 {
 	abort();
@@ -63,6 +69,7 @@ int vk_names_new(const struct vk_root *r, struct vk_names **ret)
 	}
 	n->pacc->warning = names_warning;
 	n->pacc->error = names_error;
+	n->pacc->debug = names_debug;
 	/* No ~/.pciids-cache and no DNS: only the database below. udev's hwdb belongs to the
 	 * running system, so it is consulted (as lspci does) only when the root is the host. */
 	n->pacc->id_lookup_mode = 0;
