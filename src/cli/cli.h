@@ -97,6 +97,9 @@ int vk_print_chunked(const struct vk_cli *cli, const struct vk_column *cols, siz
 		     vk_chunk_fn add_chunk, void *userdata);
 /* Prints @obj as pretty JSON on stdout and releases it. Returns an exit code. */
 int vk_json_print(json_object *obj);
+/* Prints @obj pretty, every line indented: for documents streamed one element at a time
+ * (10,000 devices would otherwise be one 70 MB json-c tree). Does not release @obj. */
+void vk_json_print_indented(json_object *obj, unsigned indent);
 /* JSON helpers: NULL-safe strings and "0x%0*x" numbers (null when negative). */
 json_object *vk_json_str(const char *s);
 json_object *vk_json_hex(int64_t v, int digits);

@@ -161,19 +161,13 @@ static int print_table(struct vk_cli *cli, struct vk_host *h, struct vk_names *n
 	return VK_EXIT_OK;
 }
 
+/* The document is streamed group by group; the schema is in vfiokit-groups(1). */
 static int print_json(struct vk_host *h, struct vk_names *names, bool gpu_only, char **groups, char **devices,
 		      const char *iommu_state)
 {
-	json_object *root = json_object_new_object(), *arr = json_object_new_array();
+	bool first = true;
 
-	if (!root || !arr) {
-		json_object_put(root);
-		json_object_put(arr);
-		return vk_error(ENOMEM, _("cannot build the JSON output"));
-	}
-	json_object_object_add(root, "version", json_object_new_int(1));
-	json_object_object_add(root, "iommu", json_object_new_string(iommu_state));
-	json_object_object_add(root, "groups", arr);
+	printf("{\n  \"version\": 1,\n  \"iommu\": \"%s\",\n  \"groups\": [", iommu_state);
 	for (size_t i = 0; i < h->n_groups; i++) {
 		const struct vk_iommu_group *g = &h->groups[i];
 		struct vk_group_report rep;
@@ -181,12 +175,16 @@ static int print_json(struct vk_host *h, struct vk_names *names, bool gpu_only, 
 
 		if (!want_group(h, g, gpu_only, groups, devices))
 			continue;
-		if (vk_group_analyze(g, NULL, &rep) < 0) {
-			json_object_put(root);
+		if (vk_group_analyze(g, NULL, &rep) < 0)
 			return vk_error(ENOMEM, _("cannot analyse group %d"), g->id);
-		}
 		o = json_object_new_object();
 		devs = json_object_new_array();
+		if (!o || !devs) {
+			json_object_put(o);
+			json_object_put(devs);
+			vk_group_report_clear(&rep);
+			return vk_error(ENOMEM, _("cannot build the JSON output"));
+		}
 		json_object_object_add(o, "group", json_object_new_int(g->id));
 		json_object_object_add(o, "type", vk_json_str(g->type));
 		json_object_object_add(o, "verdict", json_object_new_string(vk_group_verdict_word(&rep)));
@@ -197,15 +195,29 @@ static int print_json(struct vk_host *h, struct vk_names *names, bool gpu_only, 
 		for (size_t k = 0; k < g->n_devs; k++)
 			json_object_array_add(devs, vk_pcifmt_json(names, g->devs[k]));
 		json_object_object_add(o, "devices", devs);
-		json_object_array_add(arr, o);
+		fputs(first ? "\n" : ",\n", stdout);
+		vk_json_print_indented(o, 4);
+		json_object_put(o);
 		vk_group_report_clear(&rep);
+		first = false;
 	}
-	arr = json_object_new_array();
-	json_object_object_add(root, "ungrouped", arr);
-	for (size_t i = 0; i < h->n_pci && !gpu_only && !(groups && groups[0]); i++)
-		if (h->pci[i].iommu_group < 0 && !(devices && devices[0] && !strv_contains(devices, h->pci[i].bdf)))
-			json_object_array_add(arr, vk_pcifmt_json(names, &h->pci[i]));
-	return vk_json_print(root);
+	printf("%s],\n  \"ungrouped\": [", first ? "\n  " : "\n  ");
+	first = true;
+	for (size_t i = 0; i < h->n_pci && !gpu_only && !(groups && groups[0]); i++) {
+		json_object *o;
+
+		if (h->pci[i].iommu_group >= 0 || (devices && devices[0] && !strv_contains(devices, h->pci[i].bdf)))
+			continue;
+		o = vk_pcifmt_json(names, &h->pci[i]);
+		if (!o)
+			return vk_error(ENOMEM, _("cannot build the JSON output"));
+		fputs(first ? "\n" : ",\n", stdout);
+		vk_json_print_indented(o, 4);
+		json_object_put(o);
+		first = false;
+	}
+	printf("\n  ]\n}\n");
+	return VK_EXIT_OK;
 }
 
 /* Says why there are no groups, in one line, and returns the documented exit code. */

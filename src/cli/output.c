@@ -91,6 +91,19 @@ int vk_json_print(json_object *obj)
 	return VK_EXIT_OK;
 }
 
+void vk_json_print_indented(json_object *obj, unsigned indent)
+{
+	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	printf("%*s", (int)indent, "");
+	for (; s && *s; s++) {
+		fputc(*s, stdout);
+		if (*s == '\n')
+			printf("%*s", (int)indent, "");
+	}
+}
+
 json_object *vk_json_str(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
