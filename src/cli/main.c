@@ -7,6 +7,7 @@
 #include "lib/util.h"
 
 static const struct vk_cmd *const commands[] = {
+	&vk_cmd_check,
 	&vk_cmd_groups,
 	&vk_cmd_gpus,
 	&vk_cmd_import,

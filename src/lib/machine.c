@@ -535,6 +535,38 @@ int vk_machine_parse_native(struct vk_machine *m, const char *name, const char *
 			if (!closed)
 				vk_machine_warn(m, name, lineno, _("here-document for '%s' is not closed by '%s'"), w[1], term);
 			r = vk_machine_add_file(m, w[1], body.s ? body.s : "", body.len, (mode_t)mode);
+		} else if (streq(w[0], "include") && w[1]) {
+			/* include FILE: another description, relative to this one's directory */
+			_cleanup_free_ char *dir = strdup(name), *path = NULL, *inc = NULL;
+			char *slash = dir ? strrchr(dir, '/') : NULL;
+			FILE *f;
+
+			if (!dir)
+				return -ENOMEM;
+			if (slash)
+				*slash = '\0';
+			path = w[1][0] == '/' || !slash ? strdup(w[1]) : xasprintf("%s/%s", dir, w[1]);
+			if (!path)
+				return -ENOMEM;
+			f = fopen(path, "re");
+			if (!f) {
+				vk_machine_warn(m, name, lineno, _("cannot open included '%s': %s"), path, strerror(errno));
+				continue;
+			}
+			{
+				_cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+				char buf[4096];
+				size_t k;
+
+				while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
+					if (strbuf_add(&b, buf, k) < 0) {
+						fclose(f);
+						return -ENOMEM;
+					}
+				fclose(f);
+				inc = strbuf_detach(&b);
+			}
+			r = inc ? vk_machine_parse_native(m, path, inc) : -ENOMEM;
 		} else if (streq(w[0], "symlink") && w[1] && w[2])
 			r = vk_machine_add_link(m, w[1], w[2]);
 		else if (streq(w[0], "dir") && w[1])

@@ -7,6 +7,8 @@
 #                    the case's root, @CASE@ the case directory, @FIXTURES@ tests/fixtures
 #   fixture          optional: the machine (tests/fixtures/machines/NAME.machine) expanded
 #                    into @ROOT@ with 'vfiokit import' before the run
+#   modules          optional: a module spec (tests/fixtures/modules/NAME.spec) built into
+#                    @ROOT@/lib/modules/<the fixture's kernel> with the real depmod
 #   expected.stdout  what the last command prints (absent: must print nothing)
 #   expected.stderr  optional; absent means stderr must be empty
 #   expected.rc      optional; absent means exit status 0
@@ -29,6 +31,10 @@ if [ -f "$case_dir/fixture" ]; then
 	}
 else
 	mkdir "$root"
+fi
+if [ -f "$case_dir/modules" ]; then
+	release=$(cat "$root/proc/sys/kernel/osrelease")
+	sh "$(dirname "$0")/mkmodules.sh" "$root" "$release" "$fixtures/modules/$(cat "$case_dir/modules").spec"
 fi
 
 subst() {

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Findings: the shape every diagnosis has (check, verify, disk check). Each finding has a
+ * stable ID that scripts grep for, a status, one line that says why, a remedy written for
+ * this host, and the facts it was decided from.
+ */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "macro.h"
+
+enum vk_status {
+	VK_STATUS_PASS,
+	VK_STATUS_WARN,
+	VK_STATUS_FAIL,
+	VK_STATUS_SKIP, /* could not be decided (not readable, not applicable) */
+};
+
+struct vk_finding {
+	char *id;            /* "cpu.virt", "gpu.0000:01:00.0.group": never translated */
+	char *title;         /* what is checked, for "Checking ..." */
+	enum vk_status status;
+	char *message;       /* one line: why */
+	char *remedy;        /* what to do, for this host; NULL when nothing */
+	json_object *facts;  /* what the decision used (an object) */
+};
+
+struct vk_report {
+	struct vk_finding *items;
+	size_t n;
+};
+
+/* Adds a finding; takes ownership of @facts (may be NULL). Returns 0 or -ENOMEM. */
+int vk_report_add(struct vk_report *r, const char *id, const char *title, enum vk_status status, json_object *facts,
+		  const char *remedy, const char *fmt, ...) _printf_(7, 8);
+void vk_report_clear(struct vk_report *r);
+const char *vk_status_name(enum vk_status s);   /* "pass", "warn", "fail", "skip" */
+/* The worst status: FAIL > WARN > PASS > SKIP. */
+enum vk_status vk_status_worst(enum vk_status a, enum vk_status b);
+size_t vk_report_count(const struct vk_report *r, enum vk_status s);
