@@ -10,9 +10,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
 "$exe" import "$machine" --to "$work/root" 2>"$work/import.err" || { cat "$work/import.err"; exit 1; }
-set -- -A linux-sysfs -O "sysfs.path=$work/root/sys/bus/pci" -nn
-# A root with its own names (an imported listing) is read with them, as vfiokit does.
-[ ! -f "$work/root/usr/share/misc/pci.ids" ] || set -- "$@" -i "$work/root/usr/share/misc/pci.ids"
+# The same database vfiokit uses: the root's own names (an imported listing), else the
+# system's /usr/share/misc/pci.ids, given explicitly so lspci reads no other.
+ids=/usr/share/misc/pci.ids
+[ ! -f "$work/root/usr/share/misc/pci.ids" ] || ids="$work/root/usr/share/misc/pci.ids"
+set -- -A linux-sysfs -O "sysfs.path=$work/root/sys/bus/pci" -nn -i "$ids"
 lspci "$@" 2>/dev/null | sort >"$work/lspci"
 rc=0
 "$exe" --root "$work/root" groups --json >"$work/json" 2>/dev/null || rc=$?
