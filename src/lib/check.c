@@ -467,7 +467,7 @@ int vk_check_gpu_group(const struct vk_host *h, const struct vk_usage *u, const 
 				       groups = STRBUF_INIT;
 	json_object *others = json_object_new_array(), *grp = json_object_new_array();
 	enum vk_status s = VK_STATUS_PASS;
-	bool unknown = false, in_group = false;
+	bool in_group = false;
 	size_t nf = 0;
 	int seen[8], nseen = 0;
 
@@ -494,7 +494,6 @@ int vk_check_gpu_group(const struct vk_host *h, const struct vk_usage *u, const 
 		g = vk_host_find_group(h, fns[i]->iommu_group);
 		if (!g || vk_group_analyze(g, gpu, &rep) < 0)
 			continue;
-		unknown |= rep.unknown;
 		for (size_t k = 0; k < rep.n_others; k++) {
 			const struct vk_pci_dev *o = rep.others[k];
 			const char *why = u ? vk_usage_reason(u, o->bdf) : NULL;
@@ -505,6 +504,9 @@ int vk_check_gpu_group(const struct vk_host *h, const struct vk_usage *u, const 
 				strbuf_addf(&danger, "%s%s %s", danger.len ? ", " : "", o->name, why);
 			else if (b == VK_BINDING_HOST)
 				strbuf_addf(&blocking, "%s%s (%s)", blocking.len ? ", " : "", o->name, o->driver);
+			else if (b == VK_BINDING_UNKNOWN)
+				/* A listing cannot show it unbound: it goes with the card, or the group fails. */
+				strbuf_addf(&blocking, "%s%s (%s)", blocking.len ? ", " : "", o->name, _("driver unknown"));
 			else
 				strbuf_addf(&inert, "%s%s", inert.len ? ", " : "", o->name);
 		}
@@ -532,9 +534,6 @@ int vk_check_gpu_group(const struct vk_host *h, const struct vk_usage *u, const 
 					     _("%s %s: not viable: it also holds %s, which would have to go with the card"), g,
 					     groups.s, blocking.s);
 		}
-		if (unknown)
-			return vk_report_add(r, id, title, VK_STATUS_WARN, f, _("capture the host with 'vfiokit snapshot'"),
-					     _("%s %s: the drivers of its devices are unknown"), g, groups.s);
 		if (inert.len)
 			return vk_report_add(r, id, title, VK_STATUS_PASS, f, NULL,
 					     _("%s %s: viable; it also holds %s (no host driver), which goes with the card"), g,
