@@ -126,8 +126,10 @@ static int write_config(struct writer *w, const char *dir, const struct vk_mdev 
 
 	if (!path)
 		return -ENOMEM;
-	put16(cfg, 0x00, d->vendor);
-	put16(cfg, 0x02, d->device);
+	/* A virtual function's config header reads 0xffff for its IDs (PCIe SR-IOV spec);
+	 * the kernel shows the real ones in the vendor/device attributes. */
+	put16(cfg, 0x00, d->physfn ? -1 : d->vendor);
+	put16(cfg, 0x02, d->physfn ? -1 : d->device);
 	cfg[0x04] = 0x07; /* I/O, memory, bus master */
 	cfg[0x08] = d->revision < 0 ? 0 : (unsigned char)d->revision;
 	cfg[0x09] = (unsigned char)(cls & 0xff);

@@ -147,30 +147,48 @@ static int scan_one(struct scan_ctx *c, const char *entry, struct vk_pci_dev *d)
 		vk_host_warn(h, _("cannot open '/sys/bus/pci/devices/%s': %s, skipping"), entry, strerror(-dfd));
 		return 0;
 	}
-	if (vk_dirfd_readlink(c->busfd, entry, buf, sizeof(buf)) >= 0)
-		d->parent = parent_from_link(buf);
-
-	d->vendor = read_hex_attr(c, dfd, d->bdf, "vendor", 0xffff, true);
-	d->device = read_hex_attr(c, dfd, d->bdf, "device", 0xffff, true);
 	d->class = read_hex_attr(c, dfd, d->bdf, "class", 0xffffff, true);
-	if (c->details) {
-		d->subsys_vendor = read_hex_attr(c, dfd, d->bdf, "subsystem_vendor", 0xffff, false);
-		d->subsys_device = read_hex_attr(c, dfd, d->bdf, "subsystem_device", 0xffff, false);
-	}
-	v = read_hex_attr(c, dfd, d->bdf, "revision", 0xff, false);
-	d->revision = (int16_t)v;
 
-	/* The first 64 bytes of config space are readable without privileges. Byte 0x0e is
-	 * the header type: only type 0 ("normal") devices are endpoints for VFIO. Bridges
-	 * carry a bridge class (06xx), so other classes skip the extra read. */
-	if (d->class < 0 || ((unsigned)d->class >> 16) == 0x06 || v < 0) {
+	/*
+	 * IDs, revision, header type and subsystem come from the first 64 bytes of config space,
+	 * which any user may read (lspci reads them too): one file instead of six. The header
+	 * type (byte 0x0e) is VFIO's test for a bridge. An SR-IOV virtual function reads
+	 * 0xffff there (PCIe spec: VF vendor/device IDs are not in its config header), and a
+	 * short or missing config falls back to the attribute files.
+	 */
+	{
 		_cleanup_close_ int cfd = openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		unsigned char cfg[64];
+		ssize_t got = cfd >= 0 ? pread(cfd, cfg, sizeof(cfg), 0) : -1;
 
-		if (cfd >= 0 && pread(cfd, cfg, sizeof(cfg), 0) >= 0x10) {
+		/* An imported listing's config space is vfiokit's own invention: only the
+		 * attribute files (present where the listing gave the fact) count there. */
+		if (got >= 0x30 && (cfg[0] | cfg[1] << 8) != 0xffff && !vk_host_is_import(h)) {
+			d->vendor = cfg[0] | cfg[1] << 8;
+			d->device = cfg[2] | cfg[3] << 8;
+			d->revision = cfg[0x08];
 			d->header_type = (int8_t)(cfg[0x0e] & 0x7f);
-			if (d->revision < 0 && d->vendor >= 0 && cfg[0] == (d->vendor & 0xff))
-				d->revision = cfg[0x08];
+			if (d->header_type == 0) {
+				d->subsys_vendor = cfg[0x2c] | cfg[0x2d] << 8;
+				d->subsys_device = cfg[0x2e] | cfg[0x2f] << 8;
+			}
+		} else {
+			if (got >= 0x10)
+				d->header_type = (int8_t)(cfg[0x0e] & 0x7f);
+			d->vendor = read_hex_attr(c, dfd, d->bdf, "vendor", 0xffff, true);
+			d->device = read_hex_attr(c, dfd, d->bdf, "device", 0xffff, true);
+			v = read_hex_attr(c, dfd, d->bdf, "revision", 0xff, false);
+			d->revision = (int16_t)(v >= 0 ? v : got >= 0x10 ? cfg[0x08] : -1);
+			d->subsys_vendor = read_hex_attr(c, dfd, d->bdf, "subsystem_vendor", 0xffff, false);
+			d->subsys_device = read_hex_attr(c, dfd, d->bdf, "subsystem_device", 0xffff, false);
+			/* A VF (0xffff in config) gets its IDs from sysfs; its PF from physfn. */
+			if (got >= 0x10 && vk_dirfd_readlink(dfd, "physfn", buf, sizeof(buf)) >= 0) {
+				const char *b = strrchr(buf, '/');
+				char full[VK_BDF_MAX];
+
+				if (vk_pci_addr_normalize(b ? b + 1 : buf, full) == 0)
+					d->physfn = strdup(full);
+			}
 		}
 	}
 
@@ -187,6 +205,8 @@ static int scan_one(struct scan_ctx *c, const char *entry, struct vk_pci_dev *d)
 	}
 
 	if (c->details) {
+		if (vk_dirfd_readlink(c->busfd, entry, buf, sizeof(buf)) >= 0)
+			d->parent = parent_from_link(buf);
 		d->driver_override = read_str_attr(dfd, "driver_override");
 		/* Unset reads "(null)" on the kernels we know; a newer driver-core helper may
 		 * print an empty line (domain.md §1.1). Both mean "unset". */
@@ -198,7 +218,12 @@ static int scan_one(struct scan_ctx *c, const char *entry, struct vk_pci_dev *d)
 		d->modalias = read_str_attr(dfd, "modalias");
 	}
 
-	n = vk_dirfd_read(dfd, "sriov_numvfs", buf, sizeof(buf));
+	/* SR-IOV physical functions: network, storage, display, processing accelerators,
+	 * co-processors. Other classes never have sriov_numvfs; they skip the lookup. */
+	n = -ENOENT;
+	if (d->class < 0 || (unsigned)d->class >> 16 == 0x02 || (unsigned)d->class >> 16 == 0x01 ||
+	    (unsigned)d->class >> 16 == 0x03 || (unsigned)d->class >> 16 == 0x12 || (unsigned)d->class >> 16 == 0x0b)
+		n = vk_dirfd_read(dfd, "sriov_numvfs", buf, sizeof(buf));
 	if (n >= 0) {
 		int nv;
 
@@ -208,14 +233,6 @@ static int scan_one(struct scan_ctx *c, const char *entry, struct vk_pci_dev *d)
 			vk_host_warn(h, _("garbled value '%.32s' in '/sys/bus/pci/devices/%s/sriov_numvfs', ignoring"), buf,
 				     d->bdf);
 	}
-	if (vk_dirfd_readlink(dfd, "physfn", buf, sizeof(buf)) >= 0) {
-		const char *b = strrchr(buf, '/');
-		char full[VK_BDF_MAX];
-
-		if (vk_pci_addr_normalize(b ? b + 1 : buf, full) == 0)
-			d->physfn = strdup(full);
-	}
-
 	n = vk_dirfd_readlink(dfd, "driver", buf, sizeof(buf));
 	if (n >= 0) {
 		const char *b = strrchr(buf, '/');
