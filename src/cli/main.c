@@ -10,6 +10,7 @@ static const struct vk_cmd *const commands[] = {
 	&vk_cmd_groups,
 	&vk_cmd_gpus,
 	&vk_cmd_import,
+	&vk_cmd_disk,
 	// &vk_cmd_snapshot,
 	NULL,
 };
