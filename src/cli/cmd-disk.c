@@ -68,15 +68,22 @@ static int resolve_error(struct vk_cli *cli, const char *spec, int r)
 /* ---------------------------------------------------------------------------------------- */
 /* disk list                                                                                    */
 
+/* @path NULL: nested in 'disk check' output, without the document's own header. */
 static json_object *table_json(const char *path, const struct vk_ptable *t)
 {
 	json_object *o = json_object_new_object(), *parts = json_object_new_array();
 
-	json_object_object_add(o, "version", json_object_new_int(1));
-	json_object_object_add(o, "device", json_object_new_string(path));
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)t->size));
+	if (path) {
+		json_object_object_add(o, "version", json_object_new_int(1));
+		json_object_object_add(o, "device", json_object_new_string(path));
+		json_object_object_add(o, "size", json_object_new_int64((int64_t)t->size));
+	}
 	json_object_object_add(o, "pttype", vk_json_str(t->pttype));
 	json_object_object_add(o, "ptuuid", vk_json_str(t->ptuuid));
+	/* Without a table: what is there instead (libblkid's TYPE, USAGE, LABEL). */
+	json_object_object_add(o, "fstype", vk_json_str(t->fstype));
+	json_object_object_add(o, "usage", vk_json_str(t->usage));
+	json_object_object_add(o, "label", vk_json_str(t->label));
 	for (size_t i = 0; i < t->n_parts; i++) {
 		const struct vk_part *p = &t->parts[i];
 		json_object *e = json_object_new_object();
@@ -143,10 +150,10 @@ static int no_table(const char *path, const struct vk_ptable *t)
 {
 	fflush(stdout);
 	if (t->fstype && t->label)
-		fprintf(stderr, _("vfiokit: no partition table in '%s': it holds a %s filesystem labelled '%s'; mount it directly, read-only\n"),
+		fprintf(stderr, _("vfiokit: no partition table in '%s': it holds a filesystem (%s) labelled '%s'; mount it directly, read-only\n"),
 			path, t->fstype, t->label);
 	else if (t->fstype)
-		fprintf(stderr, _("vfiokit: no partition table in '%s': it holds a %s filesystem; mount it directly, read-only\n"), path,
+		fprintf(stderr, _("vfiokit: no partition table in '%s': it holds a filesystem (%s); mount it directly, read-only\n"), path,
 			t->fstype);
 	else
 		fprintf(stderr, _("vfiokit: no partition table in '%s': nothing recognisable is on it (empty or unformatted)\n"), path);
@@ -228,7 +235,7 @@ static json_object *report_json(const struct vk_disk_report *rep)
 	json_object_object_add(dev, "size", json_object_new_int64((int64_t)d->size));
 	json_object_object_add(dev, "stable_path", vk_json_str(rep->stable_path));
 	json_object_object_add(o, "device", dev);
-	json_object_object_add(o, "content", rep->content ? table_json(d->path, rep->content) : NULL);
+	json_object_object_add(o, "content", rep->content ? table_json(NULL, rep->content) : NULL);
 	json_object_object_add(o, "content_error", vk_json_str(rep->content_error));
 	for (size_t i = 0; i < rep->findings.n; i++) {
 		const struct vk_finding *f = &rep->findings.items[i];

@@ -473,15 +473,21 @@ struct ctx {
 
 #define ADD(c, id, st, remedy, ...) vk_findings_add(&(c)->rep->findings, id, st, remedy, __VA_ARGS__)
 
-/* Appends "'a', 'b' and 2 more" style lists: at most three names, then a count. */
-static int list_add(struct strbuf *b, size_t *count, const char *item)
+/* Appends "'a', 'b' and 2 more" style lists: at most three items, then a count. User values
+ * (paths) are quoted; descriptions and numbers are not. */
+static int list_add_as(struct strbuf *b, size_t *count, const char *item, bool quote)
 {
 	(*count)++;
 	if (*count > 3)
 		return 0;
 	if (*count > 1 && strbuf_adds(b, ", ") < 0)
 		return -ENOMEM;
-	return strbuf_addf(b, "'%s'", item);
+	return quote ? strbuf_addf(b, "'%s'", item) : strbuf_adds(b, item);
+}
+
+static int list_add(struct strbuf *b, size_t *count, const char *item)
+{
+	return list_add_as(b, count, item, true);
 }
 
 static const char *list_end(struct strbuf *b, size_t count)
@@ -562,7 +568,7 @@ static int check_tab(struct ctx *c, const char *id, const char *file, unsigned f
 			char num[16];
 
 			snprintf(num, sizeof(num), "%u", lineno);
-			if (list_add(&lines, &count, num) < 0)
+			if (list_add_as(&lines, &count, num, false) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -642,7 +648,7 @@ static int add_holders(struct ctx *c, const char *kname, struct strbuf *b, size_
 	for (char **h = holders; *h; h++) {
 		_cleanup_free_ char *d = describe_holder(c->root, *h);
 
-		if (!d || list_add(b, count, d) < 0)
+		if (!d || list_add_as(b, count, d, false) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -673,7 +679,7 @@ static int check_holders(struct ctx *c)
 	for (char **l = c->loops; *l; l++) {
 		_cleanup_free_ char *d = xasprintf(_("%s (loop device)"), *l);
 
-		if (!d || list_add(&b, &count, d) < 0)
+		if (!d || list_add_as(&b, &count, d, false) < 0)
 			return -ENOMEM;
 	}
 	if (count == 0)
@@ -735,9 +741,9 @@ static int check_libvirt(struct ctx *c)
 
 		if (c->opts && c->opts->own_domain && streq(users.items[i].domain, c->opts->own_domain))
 			continue;
-		d = xasprintf(users.items[i].running ? _("%s (running, as %s)") : _("%s (shut off, as %s)"),
+		d = xasprintf(users.items[i].running ? _("'%s' (running, as '%s')") : _("'%s' (shut off, as '%s')"),
 			      users.items[i].domain, users.items[i].source);
-		if (!d || list_add(&b, &count, d) < 0) {
+		if (!d || list_add_as(&b, &count, d, false) < 0) {
 			vk_virt_users_clear(&users);
 			return -ENOMEM;
 		}
@@ -809,12 +815,12 @@ static int check_content(struct ctx *c)
 		return ADD(c, "disk.content", VK_STATUS_PASS, NULL, _("nothing recognisable is on it (no filesystem or partition table)"));
 	if (t->usage && (streq(t->usage, "raid") || streq(t->usage, "crypto") || streq(t->fstype, "swap")))
 		return ADD(c, "disk.content", VK_STATUS_FAIL, _("it belongs to the host's storage: choose another partition"),
-			   _("it is a %s volume (%s), part of the host's storage"), t->fstype, t->usage);
+			   _("it is a volume of type %s (%s), part of the host's storage"), t->fstype, t->usage);
 	if (t->label)
 		return ADD(c, "disk.content", VK_STATUS_WARN, _("save what is on it: installing a guest erases it"),
-			   _("it holds a %s filesystem labelled '%s'"), t->fstype, t->label);
+			   _("it holds a filesystem (%s) labelled '%s'"), t->fstype, t->label);
 	return ADD(c, "disk.content", VK_STATUS_WARN, _("save what is on it: installing a guest erases it"),
-		   _("it holds a %s filesystem"), t->fstype);
+		   _("it holds a filesystem (%s)"), t->fstype);
 }
 
 /* The name a domain should use: by-id survives reboots and disk reordering; by-partuuid

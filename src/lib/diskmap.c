@@ -442,7 +442,7 @@ int vk_disk_map(struct vk_root *root, const char *state_dir, const struct vk_blo
 	if (r < 0)
 		return r;
 	if (!m->table->pttype) {
-		set_why(why, m->table->fstype ? _("'%s' holds a %s filesystem, not a partition table: mount it directly (read-only)")
+		set_why(why, m->table->fstype ? _("'%s' holds a filesystem (%s), not a partition table: mount it directly (read-only)")
 					      : _("'%s' holds no partition table"),
 			dev->path, m->table->fstype);
 		return -ENOMEDIUM;
