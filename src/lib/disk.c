@@ -525,11 +525,11 @@ static bool spec_involves(struct ctx *c, const char *spec)
 	/* No udev link for the tag (a snapshot, a host without udev): compare with what the
 	 * device itself says. */
 	if (content && !content->pttype) {
-		const char *v;
+		size_t n = strlen(spec);
 
-		if ((v = startswith(spec, "UUID=")) && content->uuid && strcasecmp(v, content->uuid) == 0)
+		if (n > 5 && strneq(spec, "UUID=", 5) && content->uuid && strcasecmp(spec + 5, content->uuid) == 0)
 			return true;
-		if ((v = startswith(spec, "LABEL=")) && content->label && streq(v, content->label))
+		if (n > 6 && strneq(spec, "LABEL=", 6) && content->label && streq(spec + 6, content->label))
 			return true;
 	}
 	return false;
