@@ -54,9 +54,26 @@ const char *vk_status_name(enum vk_status s)
 
 enum vk_status vk_status_worst(enum vk_status a, enum vk_status b)
 {
-	static const int rank[] = { [VK_STATUS_SKIP] = 0, [VK_STATUS_PASS] = 1, [VK_STATUS_WARN] = 2,
+	static const int rank[] = { [VK_STATUS_PASS] = 0, [VK_STATUS_SKIP] = 1, [VK_STATUS_WARN] = 2,
 				    [VK_STATUS_FAIL] = 3 };
 	return rank[a] >= rank[b] ? a : b;
+}
+
+enum vk_status vk_report_worst(const struct vk_report *r)
+{
+	enum vk_status w = VK_STATUS_PASS;
+
+	for (size_t i = 0; i < r->n; i++)
+		w = vk_status_worst(w, r->items[i].status);
+	return w;
+}
+
+const struct vk_finding *vk_report_get(const struct vk_report *r, const char *id)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (streq(r->items[i].id, id))
+			return &r->items[i];
+	return NULL;
 }
 
 size_t vk_report_count(const struct vk_report *r, enum vk_status s)

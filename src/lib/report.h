@@ -38,6 +38,10 @@ int vk_report_add(struct vk_report *r, const char *id, const char *title, enum v
 		  const char *remedy, const char *fmt, ...) _printf_(7, 8);
 void vk_report_clear(struct vk_report *r);
 const char *vk_status_name(enum vk_status s);   /* "pass", "warn", "fail", "skip" */
-/* The worst status: FAIL > WARN > PASS > SKIP. */
+/* The worst status: FAIL > WARN > SKIP > PASS (what could not be checked is never a pass). */
 enum vk_status vk_status_worst(enum vk_status a, enum vk_status b);
+/* The worst status of all findings; PASS for none. */
+enum vk_status vk_report_worst(const struct vk_report *r);
 size_t vk_report_count(const struct vk_report *r, enum vk_status s);
+/* The finding with @id, or NULL. */
+const struct vk_finding *vk_report_get(const struct vk_report *r, const char *id);

@@ -13,6 +13,9 @@
 #   expected.stderr  optional; absent means stderr must be empty
 #   expected.rc      optional; absent means exit status 0
 #   expected-root/   optional: files that must exist in @ROOT@ afterwards, byte for byte
+#   images           optional: disk images from $VK_TEST_IMAGES (tests/helpers/make-images.sh)
+#                    copied into the root, one "NAME [PATH]" a line (default PATH /images/NAME);
+#                    a case whose image could not be made (tool missing) is skipped (77)
 # VK_TEST_REGENERATE=1 rewrites the expected files instead of comparing (review the diff!).
 set -eu
 exe=$1
@@ -35,6 +38,20 @@ fi
 if [ -f "$case_dir/modules" ]; then
 	release=$(cat "$root/proc/sys/kernel/osrelease")
 	sh "$(dirname "$0")/mkmodules.sh" "$root" "$release" "$fixtures/modules/$(cat "$case_dir/modules").spec"
+fi
+
+if [ -f "$case_dir/images" ]; then
+	while read -r name dest || [ -n "$name" ]; do
+		[ -n "$name" ] || continue
+		src="${VK_TEST_IMAGES:-}/$name"
+		if [ -z "${VK_TEST_IMAGES:-}" ] || [ ! -f "$src" ]; then
+			echo "run-case: image $name was not made (a tool is missing): skipping"
+			exit 77
+		fi
+		dest="$root${dest:-/images/$name}"
+		mkdir -p "$(dirname "$dest")"
+		cp --sparse=always "$src" "$dest"
+	done <"$case_dir/images"
 fi
 
 subst() {

@@ -59,7 +59,11 @@ static int setup(void **state)
 	ln("loop2", "etc/loop1");
 	ln("loop1", "etc/loop2");
 	put("etc/config", "old\n");
-	chmod(xasprintf("%s/etc/config", dir), 0640);
+	{
+		_cleanup_free_ char *config = xasprintf("%s/etc/config", dir);
+
+		assert_int_equal(chmod(config, 0640), 0);
+	}
 	return 0;
 }
 
