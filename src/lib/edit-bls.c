@@ -79,16 +79,15 @@ static int bls_edit(const char *t, const char *title_suffix, const struct vk_kpa
 			linux_line = i;
 		if (key_is(t, &b[i], "title") && title_line == (size_t)-1)
 			title_line = i;
+		/* One command line: a replacement may go in any options line, adds go to the last. */
 		if (key_is(t, &b[i], "options"))
-			rg[nr++] =
-			    (struct kp_region){.start = b[i].value, .end = b[i].end, .q = KP_PLAIN, .counts = true};
+			rg[nr++] = (struct kp_region){
+			    .start = b[i].value, .end = b[i].end, .q = KP_PLAIN, .counts = true, .target = true};
 	}
 	if (linux_line == (size_t)-1)
 		return edit_fail(
 		    ret, -EOPNOTSUPP, 0, "%s",
 		    _("not a Linux boot entry (no 'linux' key): its options are not a kernel command line"));
-	if (nr > 0)
-		rg[nr - 1].target = true;
 	if ((k = kp_edit(t, rg, nr, p, &s, ret, &pending)) < 0)
 		return k;
 	if (pending[0]) {

@@ -72,7 +72,7 @@ int vk_edit_dracut(const char *text, const struct vk_modreq *m, const struct vk_
 		return k;
 	if (!new_lines)
 		return -ENOMEM;
-	for (char *const *x = items ? items->modules : NULL; x && *x; x++)
+	for (const char *const *x = items ? items->modules : NULL; x && *x; x++)
 		if (isempty(*x) || strpbrk(*x, " \t\n\"'$`\\"))
 			return edit_fail(ret, -EINVAL, 0, _("invalid path '%s'"), *x);
 	if ((k = sh_parse(t, true, &as, &na, ret)) < 0)

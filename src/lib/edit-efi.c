@@ -21,10 +21,10 @@ int vk_kernelstub_argv(const struct vk_kparams *p, char ***ret_apply, char ***re
 	vk_edit_result_clear(&r);
 	if (k < 0)
 		return k;
-	if (strv_length(p->add) == 0 && strv_length(p->remove) == 0)
+	if (cstrv_length(p->add) == 0 && cstrv_length(p->remove) == 0)
 		return -EINVAL;
-	add = strv_join((const char *const *)p->add, " ");
-	rm = strv_join((const char *const *)p->remove, " ");
+	add = strv_join(p->add, " ");
+	rm = strv_join(p->remove, " ");
 	if (!add || !rm)
 		return -ENOMEM;
 	if ((k = strv_extend(&apply, "kernelstub")) < 0 || (k = strv_extend(&undo, "kernelstub")) < 0)

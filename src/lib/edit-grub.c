@@ -73,6 +73,9 @@ int vk_edit_grub(const char *text, enum vk_grub_var var, const struct vk_kparams
 		     * alone for recovery entries, both for the default ones. */
 		    .counts =
 			(ssize_t)i == last[is_linux ? 0 : 1] && (is_linux || var == VK_GRUB_CMDLINE_LINUX_DEFAULT),
+		    /* The other variable loses old values of a replaced parameter, but an undo
+		     * (whole parameters) only touches the variable it was added to. */
+		    .names_only = !streq(as[i].name, target),
 		};
 		nr++;
 	}

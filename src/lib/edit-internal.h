@@ -6,6 +6,16 @@
 #include "edit.h"
 #include "util.h"
 
+/* strv_length() for the editors' const lists. */
+static inline size_t cstrv_length(const char *const *l)
+{
+	size_t n = 0;
+
+	while (l && l[n])
+		n++;
+	return n;
+}
+
 /* ---- splices: replace [off, off+len) by text; applied all at once to the original text ---- */
 struct splice {
 	size_t off, len;
@@ -58,8 +68,9 @@ enum kp_quote {
 struct kp_region {
 	size_t start, end;
 	enum kp_quote q;
-	bool target; /* adds may go here (the last target region gets them) */
-	bool counts; /* a parameter here counts as present */
+	bool target;	 /* adds may go here (the last target region gets them) */
+	bool counts;	 /* a parameter here counts as present */
+	bool names_only; /* only removals by name (any value) apply here, not of a whole parameter */
 	/* out */
 	bool changed;
 	size_t tokens_after;

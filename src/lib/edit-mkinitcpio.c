@@ -226,7 +226,7 @@ int vk_mkinitcpio_dropin(const char *main_text, const struct vk_modreq *m, struc
 
 	if ((k = edit_begin(ret)) < 0)
 		return k;
-	for (char *const *x = m->modules; x && *x; x++)
+	for (const char *const *x = m->modules; x && *x; x++)
 		if (isempty(*x) || strpbrk(*x, " \t\n\r,\"'#()$`\\"))
 			return edit_fail(ret, -EINVAL, 0, _("invalid module name '%s'"), *x);
 	if (main_text) {
@@ -235,7 +235,7 @@ int vk_mkinitcpio_dropin(const char *main_text, const struct vk_modreq *m, struc
 		for (size_t i = 0; i < na; i++)
 			if (streq(as[i].name, "MODULES") && !as[i].append)
 				str = !as[i].array;
-		for (char *const *x = m->obsolete; x && *x; x++)
+		for (const char *const *x = m->obsolete; x && *x; x++)
 			for (size_t i = 0; i < na; i++) {
 				bool listed = false;
 
@@ -264,12 +264,12 @@ int vk_mkinitcpio_dropin(const char *main_text, const struct vk_modreq *m, struc
 		sh_assigns_free(as, na);
 	}
 	ret->changed = true;
-	if (strv_length(m->modules) == 0)
+	if (cstrv_length(m->modules) == 0)
 		return 0; /* text NULL: no drop-in */
-	joined = strv_join((const char *const *)m->modules, " ");
+	joined = strv_join(m->modules, " ");
 	if (!joined)
 		return -ENOMEM;
-	for (char *const *x = m->modules; *x; x++)
+	for (const char *const *x = m->modules; *x; x++)
 		if ((k = strv_extend(&ret->added, *x)) < 0)
 			return k;
 	/* Prepend to what the files sourced before built; keep their syntax (a string-syntax MODULES

@@ -91,10 +91,10 @@ int vk_edit_modprobe(const char *text, const struct vk_modprobe_req *q, struct v
 		return -ENOMEM;
 	if (!q || isempty(q->module) || strpbrk(q->module, " \t\n#"))
 		return edit_fail(ret, -EINVAL, 0, "%s", _("no module to configure"));
-	for (char *const *o = q->options; o && *o; o++)
+	for (const char *const *o = q->options; o && *o; o++)
 		if ((k = check_opt(*o, ret)) < 0)
 			return k;
-	for (char *const *o = q->softdep_pre; o && *o; o++)
+	for (const char *const *o = q->softdep_pre; o && *o; o++)
 		if ((k = check_opt(*o, ret)) < 0)
 			return k;
 	if ((k = split_lines(t, &l, &n)) < 0)
@@ -109,7 +109,7 @@ int vk_edit_modprobe(const char *text, const struct vk_modprobe_req *q, struct v
 #define WDEL(i, j) wdel[(i)*ELEMENTSOF(ml->w) + (j)]
 
 	/* Options of @q->module: replace or drop parameters. */
-	for (char *const *o = q->options; o && *o; o++) {
+	for (const char *const *o = q->options; o && *o; o++) {
 		bool done = false;
 
 		for (size_t i = 0; i < n; i++) {
@@ -154,7 +154,7 @@ int vk_edit_modprobe(const char *text, const struct vk_modprobe_req *q, struct v
 				return k;
 		}
 	}
-	for (char *const *o = q->remove_options; o && *o; o++)
+	for (const char *const *o = q->remove_options; o && *o; o++)
 		for (size_t i = 0; i < n; i++) {
 			if (ml[i].nw < 2 || !word_is(t, &ml[i].w[0], "options") ||
 			    !word_mod_eq(t, &ml[i].w[1], q->module))
@@ -164,7 +164,7 @@ int vk_edit_modprobe(const char *text, const struct vk_modprobe_req *q, struct v
 
 				if (WDEL(i, j) || !param_name_eq(t, &ml[i].w[j], *o))
 					continue;
-				for (char *const *keep = q->options; keep && *keep; keep++)
+				for (const char *const *keep = q->options; keep && *keep; keep++)
 					if (param_name_eq(t, &ml[i].w[j], *keep))
 						goto next_word;
 				WDEL(i, j) = true;
@@ -212,7 +212,7 @@ int vk_edit_modprobe(const char *text, const struct vk_modprobe_req *q, struct v
 	}
 
 	/* softdeps: "softdep D pre: ... MODULE ... post: ..." */
-	for (char *const *d = q->softdep_pre; d && *d; d++) {
+	for (const char *const *d = q->softdep_pre; d && *d; d++) {
 		ssize_t line = -1;
 
 		for (size_t i = 0; i < n && line < 0; i++)
@@ -263,7 +263,7 @@ int vk_edit_modprobe(const char *text, const struct vk_modprobe_req *q, struct v
 				return -ENOMEM;
 		}
 	}
-	for (char *const *d = q->remove_softdeps; d && *d; d++)
+	for (const char *const *d = q->remove_softdeps; d && *d; d++)
 		for (size_t i = 0; i < n; i++) {
 			const struct mline *x = &ml[i];
 			ssize_t pre = -1;

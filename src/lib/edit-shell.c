@@ -237,7 +237,10 @@ static int parse_array(struct lexer *x, size_t open, struct sh_assign *a, size_t
 			return 0;
 		}
 		if (is_meta(x->t[i]))
-			return lex_fail(x, i, _("unexpected character in an array"));
+			return edit_fail(
+			    x->r, -EBADMSG, line_at(x->t, open),
+			    _("unterminated array: unexpected '%c' on line %u before the closing parenthesis"), x->t[i],
+			    line_at(x->t, i));
 		s = i;
 		if ((k = skip_word(x, &i)) < 0)
 			return k;

@@ -356,7 +356,7 @@ static char *kp_decode(const char *raw, size_t n, enum kp_quote q)
 
 int kp_validate(const struct vk_kparams *p, struct vk_edit_result *r)
 {
-	for (char *const *a = p->add; a && *a; a++) {
+	for (const char *const *a = p->add; a && *a; a++) {
 		bool quoted = false;
 
 		if (isempty(*a) || streq(*a, "--"))
@@ -368,9 +368,18 @@ int kp_validate(const struct vk_kparams *p, struct vk_edit_result *r)
 				return edit_fail(r, -EINVAL, 0, _("invalid kernel parameter '%s'"), *a);
 		}
 	}
-	for (char *const *a = p->remove; a && *a; a++)
-		if (isempty(*a) || strpbrk(*a, " \t\n\r"))
+	for (const char *const *a = p->remove; a && *a; a++) {
+		bool quoted = false;
+
+		if (isempty(*a))
 			return edit_fail(r, -EINVAL, 0, _("invalid kernel parameter '%s'"), *a);
+		for (const char *c = *a; *c; c++) {
+			if (*c == '"')
+				quoted = !quoted;
+			if (*c == '\n' || *c == '\r' || (!quoted && kp_space(*c)))
+				return edit_fail(r, -EINVAL, 0, _("invalid kernel parameter '%s'"), *a);
+		}
+	}
 	return 0;
 }
 
@@ -471,7 +480,7 @@ int kp_edit(const char *text, struct kp_region *rg, size_t nr, const struct vk_k
 	    struct vk_edit_result *r, char ***ret_pending)
 {
 	struct kp_tok *tk = NULL;
-	size_t nt = 0, na = strv_length(p->add);
+	size_t nt = 0, na = cstrv_length(p->add);
 	_cleanup_free_ bool *sat = calloc(na + 1, sizeof(bool));
 	int k = 0, last_target = -1;
 	_cleanup_strv_free_ char **pending = calloc(1, sizeof(char *));
@@ -494,8 +503,8 @@ int kp_edit(const char *text, struct kp_region *rg, size_t nr, const struct vk_k
 
 		if (tk[i].init)
 			continue;
-		for (char *const *e = p->remove; e && *e && !rm; e++)
-			rm = kp_remove_matches(*e, tk[i].lit);
+		for (const char *const *e = p->remove; e && *e && !rm; e++)
+			rm = (!rg[tk[i].region].names_only || !strchr(*e, '=')) && kp_remove_matches(*e, tk[i].lit);
 		for (size_t a = 0; a < na; a++) {
 			if (!kp_param_eq(p->add[a], tk[i].lit) || !rg[tk[i].region].counts)
 				continue;
@@ -747,17 +756,17 @@ int mod_plan_make(const char *text, const struct mod_item *it, size_t n, const s
 	p->insert = calloc(1, sizeof(char *));
 	if (!p->del || !p->insert)
 		return -ENOMEM;
-	for (char *const *x = m->modules; x && *x; x++)
+	for (const char *const *x = m->modules; x && *x; x++)
 		if (isempty(*x) || strpbrk(*x, " \t\n\r,\"'#()"))
 			return edit_fail(r, -EINVAL, 0, _("invalid module name '%s'"), *x);
 
 	for (size_t i = 0; i < n; i++) {
 		bool wanted = false;
 
-		for (char *const *x = m->modules; x && *x && !wanted; x++)
+		for (const char *const *x = m->modules; x && *x && !wanted; x++)
 			wanted = mod_name_eq(*x, it[i].name);
 		for (int l = 0; l < 2 && !wanted && !p->del[i]; l++)
-			for (char *const *x = l == 0 ? m->remove : m->obsolete; x && *x; x++)
+			for (const char *const *x = l == 0 ? m->remove : m->obsolete; x && *x; x++)
 				if (mod_name_eq(*x, it[i].name)) {
 					p->del[i] = true;
 					if ((k = strv_extend(&r->removed, it[i].name)) < 0)
@@ -768,7 +777,7 @@ int mod_plan_make(const char *text, const struct mod_item *it, size_t n, const s
 			gpu = i;
 	}
 	p->insert_at = gpu;
-	for (char *const *x = m->modules; x && *x; x++) {
+	for (const char *const *x = m->modules; x && *x; x++) {
 		bool before = false, after = false;
 		size_t first_after = n;
 

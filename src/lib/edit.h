@@ -48,8 +48,8 @@ char *vk_edit_result_message(const struct vk_edit_result *r);
  * @remove, and an @add whose name is in @remove takes the place of the first old one it removes
  * (so "replace vfio-pci.ids" is add={"vfio-pci.ids=NEW"}, remove={"vfio-pci.ids"}). */
 struct vk_kparams {
-	char *const *add;
-	char *const *remove;
+	const char *const *add;
+	const char *const *remove;
 };
 
 /* What an initramfs editor ensures. @modules must be listed, each ahead of every GPU driver of
@@ -58,9 +58,9 @@ struct vk_kparams {
  * @obsolete are modules that do not exist for the target kernel, taken out of every list the
  * generator reads (vfio_virqfd from 6.2 on: see vk_vfio_modules()). */
 struct vk_modreq {
-	char *const *modules;
-	char *const *remove;
-	char *const *obsolete;
+	const char *const *modules;
+	const char *const *remove;
+	const char *const *obsolete;
 };
 
 /* The vfio modules to load early for a kernel release ("6.1.0-18-amd64"): vfio_pci vfio
@@ -73,7 +73,8 @@ bool vk_module_is_gpu_driver(const char *name);
 
 /* /etc/default/grub (sourced by grub-mkconfig with sh). Edits the last assignment of the
  * variable, inside its quotes ('...', "..." or unquoted). Adds go to @var; removals apply to
- * every assignment of both GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT; a parameter counts
+ * every assignment of @var, and removals by name also to the other variable (an old
+ * vfio-pci.ids there would still be on the command line); a parameter counts
  * as present if the command line @var contributes to already has it (for _DEFAULT: either
  * variable). An absent variable gets a new assignment at the end, under VK_EDIT_MARKER.
  * Exception to exact removal: an unquoted value that gains a second word is double-quoted, and
@@ -191,11 +192,11 @@ int vk_edit_booster(const char *text, const struct vk_modreq *m, struct vk_edit_
  * With text NULL the file is created with a header; a file that has nothing but that header
  * left gives text NULL (delete it). */
 struct vk_modprobe_req {
-	const char *module;	      /* "vfio-pci" */
-	char *const *options;	      /* "ids=10de:1401,10de:0fba", "disable_vga=1" */
-	char *const *remove_options;  /* parameter names to drop from @module's options lines */
-	char *const *softdep_pre;     /* "nvidia", "nouveau", "amdgpu", "snd_hda_intel" */
-	char *const *remove_softdeps; /* modules whose "pre: @module" goes away */
+	const char *module;		    /* "vfio-pci" */
+	const char *const *options;	    /* "ids=10de:1401,10de:0fba", "disable_vga=1" */
+	const char *const *remove_options;  /* parameter names to drop from @module's options lines */
+	const char *const *softdep_pre;	    /* "nvidia", "nouveau", "amdgpu", "snd_hda_intel" */
+	const char *const *remove_softdeps; /* modules whose "pre: @module" goes away */
 };
 #define VK_MODPROBE_HEADER                                                                                             \
 	"# Written by vfiokit isolate: hand the devices to vfio-pci at boot. Undo: vfiokit isolate --undo"

@@ -255,15 +255,18 @@ int main(int argc, char **argv)
 	}
 
 	{
-		const struct vk_kparams kp = {.add = add, .remove = rm};
-		const struct vk_modreq mr = {.modules = mods, .remove = rmmods, .obsolete = obsmods};
-		const struct vk_modreq ir = {.modules = items, .remove = rmitems};
+		const struct vk_kparams kp = {.add = (const char *const *)add, .remove = (const char *const *)rm};
+		const struct vk_modreq mr = {.modules = (const char *const *)mods,
+					     .remove = (const char *const *)rmmods,
+					     .obsolete = (const char *const *)obsmods};
+		const struct vk_modreq ir = {.modules = (const char *const *)items,
+					     .remove = (const char *const *)rmitems};
 		const struct vk_entry_opts eo = {.label = label, .drop = drop};
 		const struct vk_modprobe_req mp = {.module = mpmod,
-						   .options = options,
-						   .remove_options = rmoptions,
-						   .softdep_pre = softdeps,
-						   .remove_softdeps = rmsoftdeps};
+						   .options = (const char *const *)options,
+						   .remove_options = (const char *const *)rmoptions,
+						   .softdep_pre = (const char *const *)softdeps,
+						   .remove_softdeps = (const char *const *)rmsoftdeps};
 
 		if (streq(editor, "grub"))
 			k = vk_edit_grub(text, linux_var ? VK_GRUB_CMDLINE_LINUX : VK_GRUB_CMDLINE_LINUX_DEFAULT, &kp,
