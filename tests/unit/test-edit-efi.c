@@ -1,47 +1,52 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The kernel parameter engine's edge cases, seen through the plainest editor. */
+/* kernelstub and EFI stub: commands, not files. */
 #include "edit-helpers.h"
 
-static char *kc(const char *in, const char *const *add, const char *const *rm)
+static void kernelstub(void **state)
 {
-	const struct vk_kparams p = {.add = add, .remove = rm};
-	struct vk_edit_result r = {0};
-	char *t;
+	const struct vk_kparams p = {.add = STRV("intel_iommu=on", "iommu=pt"), .remove = STRV("vfio-pci.ids=1:2")};
+	const struct vk_kparams none = {0};
+	_cleanup_strv_free_ char **apply = NULL, **undo = NULL;
 
-	if (vk_edit_kcmdline(in, &p, &r) < 0)
-		fail_msg("%s", strempty(r.error));
-	t = TAKE_PTR(r.text);
-	vk_edit_result_clear(&r);
-	return t;
+	assert_int_equal(vk_kernelstub_argv(&p, &apply, &undo), 0);
+	assert_strv_equal(apply, STRV("kernelstub", "-d", "vfio-pci.ids=1:2", "-a", "intel_iommu=on iommu=pt"));
+	assert_strv_equal(undo, STRV("kernelstub", "-d", "intel_iommu=on iommu=pt"));
+	assert_int_equal(vk_kernelstub_argv(&none, &apply, &undo), -EINVAL);
 }
 
-static void engine(void **state)
+static void efistub(void **state)
 {
-	_cleanup_free_ char *a = kc("", STRV("a=1", "b"), NOSTRV);
-	_cleanup_free_ char *b = kc("  \n", STRV("a=1"), NOSTRV);
-	_cleanup_free_ char *c = kc("x y z\n", NOSTRV, STRV("x", "z"));
-	_cleanup_free_ char *d = kc("x=1 y x=2\n", STRV("x=3"), STRV("x"));
-	_cleanup_free_ char *e = kc("x=\"a b\" y\n", STRV("x=\"a b\""), NOSTRV);
-	_cleanup_free_ char *f = kc("x=1 x=1 y\n", STRV("x=1"), STRV("x"));
-	_cleanup_free_ char *g = kc("y vfio-pci.ids=1\n", STRV("intel_iommu=on"), STRV("vfio_pci.ids"));
-	_cleanup_free_ char *h = kc("vfio-pci.ids=1\n", STRV("intel_iommu=on"), STRV("vfio_pci.ids"));
-	_cleanup_free_ char *i = kc("quiet=1 quiet\n", NOSTRV, STRV("quiet=1"));
+	const struct vk_kparams p = {.add = STRV("intel_iommu=on")};
+	struct vk_efistub e = {.bootnum = "0003",
+			       .disk = "/dev/nvme0n1",
+			       .part = 1,
+			       .label = "Arch Linux",
+			       .loader = "\\vmlinuz-linux",
+			       .cmdline = "root=UUID=1 rw initrd=\\initramfs-linux.img"};
+	struct vk_edit_result r = {0};
 
-	assert_string_equal(a, "a=1 b");
-	assert_string_equal(b, "   a=1\n"); /* blanks only: appended after them */
-	assert_string_equal(c, "y\n");
-	assert_string_equal(d, "x=3 y\n");	 /* the first takes the new value, the second goes */
-	assert_string_equal(e, "x=\"a b\" y\n"); /* kernel quotes group; present already */
-	assert_string_equal(f, "x=1 y\n");	 /* a duplicate of a replaced parameter goes */
-	assert_string_equal(g, "y intel_iommu=on\n");
-	assert_string_equal(h, "intel_iommu=on\n"); /* all removed, the add takes the place */
-	assert_string_equal(i, "quiet\n");
+	assert_int_equal(vk_efistub_commands(&e, &p, &r), 0);
+	assert_string_equal(
+	    r.text,
+	    "efibootmgr --bootnum 0003 --delete-bootnum\n"
+	    "efibootmgr --create --bootnum 0003 --disk /dev/nvme0n1 --part 1 --label 'Arch Linux' "
+	    "--loader '\\vmlinuz-linux' --unicode 'root=UUID=1 rw initrd=\\initramfs-linux.img intel_iommu=on'\n");
+	vk_edit_result_clear(&r);
+	/* No initramfs: vfio-pci would not be early; refused. */
+	e.cmdline = "root=UUID=1 rw";
+	assert_int_equal(vk_efistub_commands(&e, &p, &r), -EINVAL);
+	vk_edit_result_clear(&r);
+	e.cmdline = "initrd=\\i";
+	e.bootnum = "3";
+	assert_int_equal(vk_efistub_commands(&e, &p, &r), -EINVAL);
+	vk_edit_result_clear(&r);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(engine),
+	    cmocka_unit_test(kernelstub),
+	    cmocka_unit_test(efistub),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mkinitcpio.conf MODULES and HOOKS, the drop-in, and the kernel-dependent module list. */
+/* mkinitcpio.conf MODULES and HOOKS, and the drop-in. */
 #include "edit-helpers.h"
 
 #define VFIO STRV("vfio_pci", "vfio", "vfio_iommu_type1")
@@ -26,34 +26,6 @@ static void check(const char *in, const struct vk_modreq *m, const char *want)
 	vk_edit_result_clear(&r);
 	vk_edit_result_clear(&r2);
 	vk_edit_result_clear(&r3);
-}
-
-static void vfio_modules_by_kernel(void **state)
-{
-	_cleanup_strv_free_ char **m = NULL, **o = NULL, **m2 = NULL, **o2 = NULL;
-
-	assert_int_equal(vk_vfio_modules("6.1.0-18-amd64", &m, &o), 0);
-	assert_strv_equal(m, STRV("vfio_pci", "vfio", "vfio_iommu_type1", "vfio_virqfd"));
-	assert_strv_equal(o, NOSTRV);
-	assert_int_equal(vk_vfio_modules("6.12.9-arch1-1", &m2, &o2), 0);
-	assert_strv_equal(m2, STRV("vfio_pci", "vfio", "vfio_iommu_type1"));
-	assert_strv_equal(o2, STRV("vfio_virqfd"));
-	strv_free(m2);
-	strv_free(o2);
-	assert_int_equal(vk_vfio_modules("6.2-rc1", &m2, &o2), 0);
-	assert_strv_equal(o2, STRV("vfio_virqfd"));
-	strv_free(m2);
-	strv_free(o2);
-	m2 = o2 = NULL;
-	assert_int_equal(vk_vfio_modules("5.15.0-91-generic", &m2, NULL), 0);
-	assert_int_equal(strv_length(m2), 4);
-	assert_int_equal(vk_vfio_modules("linux", &m2, &o2), -EINVAL);
-	assert_int_equal(vk_vfio_modules("6", &m2, &o2), -EINVAL);
-	assert_true(vk_module_is_gpu_driver("nvidia_drm"));
-	assert_true(vk_module_is_gpu_driver("amdgpu"));
-	assert_true(vk_module_is_gpu_driver("i915"));
-	assert_false(vk_module_is_gpu_driver("snd_hda_intel"));
-	assert_false(vk_module_is_gpu_driver("vfio_pci"));
 }
 
 static void array_and_string_syntax(void **state)
@@ -193,7 +165,6 @@ static void hooks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(vfio_modules_by_kernel),
 	    cmocka_unit_test(array_and_string_syntax),
 	    cmocka_unit_test(gpu_drivers_come_after),
 	    cmocka_unit_test(absent_and_notes),
