@@ -107,4 +107,5 @@ int cmd_groups(struct vk_cli *cli, int argc, char **argv);
 int cmd_gpus(struct vk_cli *cli, int argc, char **argv);
 int cmd_import(struct vk_cli *cli, int argc, char **argv);
 int cmd_snapshot(struct vk_cli *cli, int argc, char **argv);
-extern const struct vk_cmd vk_cmd_groups, vk_cmd_gpus, vk_cmd_import, vk_cmd_snapshot;
+int cmd_vm(struct vk_cli *cli, int argc, char **argv);
+extern const struct vk_cmd vk_cmd_groups, vk_cmd_gpus, vk_cmd_import, vk_cmd_snapshot, vk_cmd_vm;

@@ -11,6 +11,7 @@ static const struct vk_cmd *const commands[] = {
 	&vk_cmd_gpus,
 	&vk_cmd_import,
 	// &vk_cmd_snapshot,
+	&vk_cmd_vm,
 	NULL,
 };
 
