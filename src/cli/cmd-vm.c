@@ -858,7 +858,7 @@ static int vm_edit(struct vk_cli *cli, const struct edit_opts *o, bool finalize)
 
 	if (o->xml) {
 		for (char **c = changes; *c; c++)
-			vk_note(finalize ? _("removed %s") : _("changed %s"), *c);
+			vk_note(finalize ? _("removed %s") : "%s", *c);
 		if (!changes[0])
 			vk_note(_("nothing to change"));
 		r = write_output(o->output, out);
@@ -874,7 +874,7 @@ static int vm_edit(struct vk_cli *cli, const struct edit_opts *o, bool finalize)
 	if (r < 0)
 		return vk_error(0, _("libvirt refused the edited domain: %s"), vk_virt_error());
 	for (char **c = changes; *c; c++)
-		printf(finalize ? _("Domain '%s': removed %s\n") : _("Domain '%s': changed %s\n"), o->name, *c);
+		printf(finalize ? _("Domain '%s': removed %s\n") : _("Domain '%s': %s\n"), o->name, *c);
 	if (active)
 		vk_note(_("'%s' is running: the changes apply from its next start"), o->name);
 	return VK_EXIT_OK;

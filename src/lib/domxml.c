@@ -763,7 +763,28 @@ static int describe(char ***l, xmlNodePtr n)
 	return strv_push(l, strbuf_detach(&s));
 }
 
-static bool finalize_removes(xmlNodePtr n)
+/* Whether host keyboard and mouse reach the guest through evdev (an <input type='evdev'>,
+ * or QEMU's input-linux objects on the command line): their events arrive through the
+ * emulated keyboard and mouse, which then must stay. */
+static bool uses_evdev(xmlNodePtr dom)
+{
+	for (xmlNodePtr n = first_child(first_child(dom, "devices"), NULL); n; n = n->next)
+		if (is_el(n, "input") && attr_is(n, "type", "evdev"))
+			return true;
+	for (xmlNodePtr c = dom->children; c; c = c->next) {
+		if (!is_el(c, "commandline"))
+			continue;
+		for (xmlNodePtr a = c->children; a; a = a->next) {
+			const char *v = is_el(a, "arg") ? attr(a, "value") : NULL;
+
+			if (v && strstr(v, "input-linux"))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool finalize_removes(xmlNodePtr n, bool evdev)
 {
 	const char *type = attr(n, "type"), *bus = attr(n, "bus");
 
@@ -777,8 +798,8 @@ static bool finalize_removes(xmlNodePtr n)
 		if (type && streq(type, "tablet"))
 			return true;
 		/* PS/2 is part of the machine (libvirt re-adds it); passthrough and evdev inputs
-		 * are host devices, not emulated ones. */
-		return type && (streq(type, "mouse") || streq(type, "keyboard")) && bus &&
+		 * are host devices, not emulated ones; with evdev, the emulated ones carry it. */
+		return !evdev && type && (streq(type, "mouse") || streq(type, "keyboard")) && bus &&
 		       (streq(bus, "usb") || streq(bus, "virtio"));
 	}
 	/* What works only through SPICE: its agent channel, USB redirection and smartcard,
@@ -791,14 +812,15 @@ static bool finalize_removes(xmlNodePtr n)
 
 int vk_domxml_finalize(struct vk_domxml *d, char ***removed)
 {
-	xmlNodePtr devs = first_child(sym_xmlDocGetRootElement(d->doc), "devices"), next;
+	xmlNodePtr dom = sym_xmlDocGetRootElement(d->doc), devs = first_child(dom, "devices"), next;
+	bool evdev = uses_evdev(dom);
 	_cleanup_strv_free_ char **l = calloc(1, sizeof(char *)), **gone_audio = calloc(1, sizeof(char *));
 
 	if (!l || !gone_audio)
 		return -ENOMEM;
 	for (xmlNodePtr n = devs ? devs->children : NULL; n; n = next) {
 		next = n->next;
-		if (!is_el(n, NULL) || !finalize_removes(n))
+		if (!is_el(n, NULL) || !finalize_removes(n, evdev))
 			continue;
 		if (describe(&l, n) < 0)
 			return -ENOMEM;
@@ -891,19 +913,19 @@ int vk_domxml_hide_hypervisor(struct vk_domxml *d, bool hide, const char *vendor
 		n = first_child(hv, "vendor_id");
 		if (n) {
 			remove_node(n);
-			if (push_change(&l, "removed <hyperv><vendor_id>") < 0)
+			if (push_change(&l, _("removed <hyperv><vendor_id>")) < 0)
 				return -ENOMEM;
 		}
 		kvm = first_child(features, "kvm");
 		n = first_child(kvm, "hidden");
 		if (n) {
 			remove_node(n);
-			if (push_change(&l, "removed <kvm><hidden>") < 0)
+			if (push_change(&l, _("removed <kvm><hidden>")) < 0)
 				return -ENOMEM;
 		}
 		if (kvm && !first_child(kvm, NULL)) {
 			remove_node(kvm);
-			if (push_change(&l, "removed the empty <kvm>") < 0)
+			if (push_change(&l, _("removed the empty <kvm>")) < 0)
 				return -ENOMEM;
 		}
 		*changes = TAKE_PTR(l);
@@ -915,7 +937,7 @@ int vk_domxml_hide_hypervisor(struct vk_domxml *d, bool hide, const char *vendor
 		r = ensure_child(dom, "features", first_child(dom, "os"), &features, &created);
 		if (r < 0)
 			return r;
-		if (push_change(&l, "added <features>") < 0)
+		if (push_change(&l, _("added <features>")) < 0)
 			return -ENOMEM;
 	}
 	hv = first_child(features, "hyperv");
@@ -925,7 +947,7 @@ int vk_domxml_hide_hypervisor(struct vk_domxml *d, bool hide, const char *vendor
 		r = ensure_child(features, "hyperv", NULL, &hv, &created);
 		if (r < 0)
 			return r;
-		if (push_change(&l, "added <hyperv>") < 0)
+		if (push_change(&l, _("added <hyperv>")) < 0)
 			return -ENOMEM;
 	}
 	r = ensure_child(hv, "vendor_id", NULL, &n, &created);
@@ -938,11 +960,11 @@ int vk_domxml_hide_hypervisor(struct vk_domxml *d, bool hide, const char *vendor
 		if (!attr_is(n, "state", "on")) {
 			if (set_attr(n, "state", "on") < 0)
 				return -ENOMEM;
-			if (!created && push_change(&l, "<hyperv><vendor_id> state='on'") < 0)
+			if (!created && push_change(&l, _("set <hyperv><vendor_id> state='on'")) < 0)
 				return -ENOMEM;
 		}
 		if (!old || !streq(old, want)) {
-			if (set_attr(n, "value", want) < 0 || push_change(&l, "<hyperv><vendor_id> value='%s'", want) < 0)
+			if (set_attr(n, "value", want) < 0 || push_change(&l, _("set <hyperv><vendor_id> value='%s'"), want) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -956,7 +978,7 @@ int vk_domxml_hide_hypervisor(struct vk_domxml *d, bool hide, const char *vendor
 	if (r < 0)
 		return r;
 	if (!attr_is(n, "state", "on")) {
-		if (set_attr(n, "state", "on") < 0 || push_change(&l, "<kvm><hidden> state='on'") < 0)
+		if (set_attr(n, "state", "on") < 0 || push_change(&l, _("set <kvm><hidden> state='on'")) < 0)
 			return -ENOMEM;
 	}
 	*changes = TAKE_PTR(l);

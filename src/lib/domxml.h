@@ -4,7 +4,7 @@
  *  - vk_domxml_build(): a passthrough-ready domain from a resolved spec (vm.h fills it
  *    from the host); deterministic, two-space indented output;
  *  - vk_domxml_finalize(): the guide's §11 clean-up once the guest's GPU driver runs:
- *    the emulated display, video, text console and emulated input go;
+ *    the emulated display, video, text console and emulated input (kept when evdev input needs it) go;
  *  - vk_domxml_hide_hypervisor(): the "Error 43" edit (Hyper-V vendor_id, KVM hidden).
  * Edits work on any domain, keep every other node (comments and whitespace included)
  * and are idempotent: a second run changes nothing and reports nothing.
