@@ -5,6 +5,7 @@
  * "Error 43" edit, on a defined domain or a domain XML file.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -108,6 +109,32 @@ static const struct vk_cmd vm_patch_help = {
 		    "  -o, --output FILE         write the result there (default: standard output)\n"
 		    "  -c, --connect URI         libvirt holding domain NAME (default qemu:///system)\n"),
 };
+
+/* vm create's notes (what it decided, and why) are printed once the domain is made, so a
+ * refusal is one error line and nothing else. */
+static char **pending_notes;
+
+static void note(const char *fmt, ...) _printf_(1, 2);
+static void note(const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (k >= 0)
+		(void)strv_push(&pending_notes, s);
+}
+
+static void flush_notes(bool print)
+{
+	for (char **n = pending_notes; print && n && *n; n++)
+		vk_note("%s", *n);
+	strv_free(pending_notes);
+	pending_notes = NULL;
+}
 
 static const char *memory_text(uint64_t kib, char buf[32])
 {
@@ -371,10 +398,10 @@ static int pick_firmware(struct vk_cli *cli, const struct create_opts *o, unsign
 		s->firmware_auto = true;
 		s->firmware_features = vk_libvirt_has_firmware_features(libvirt_version);
 		if (libvirt_version)
-			vk_note(_("firmware: libvirt %s selects OVMF from the descriptors (here '%s'); the guide's qemu.conf nvram line is not needed, and libvirt ignores it when descriptors exist"),
+			note(_("firmware: libvirt %s selects OVMF from the descriptors (here '%s'); the guide's qemu.conf nvram line is not needed, and libvirt ignores it when descriptors exist"),
 				ver, f->descriptor);
 		else
-			vk_note(_("firmware: libvirt selects OVMF from the descriptors (here '%s'); the guide's qemu.conf nvram line is not needed, and libvirt ignores it when descriptors exist"),
+			note(_("firmware: libvirt selects OVMF from the descriptors (here '%s'); the guide's qemu.conf nvram line is not needed, and libvirt ignores it when descriptors exist"),
 				f->descriptor);
 		vk_firmware_free(l, n);
 		return 0;
@@ -403,12 +430,12 @@ static int pick_firmware(struct vk_cli *cli, const struct create_opts *o, unsign
 	s->loader = chosen->code;
 	s->nvram_template = chosen->vars;
 	if (!vk_libvirt_has_firmware_autoselect(libvirt_version))
-		vk_note(_("firmware: libvirt %s predates firmware selection (5.2.0): the domain names '%s' and its template '%s'"),
+		note(_("firmware: libvirt %s predates firmware selection (5.2.0): the domain names '%s' and its template '%s'"),
 			ver, chosen->code, chosen->vars);
 	else
-		vk_note(_("firmware: no firmware descriptors under '%s': the domain names '%s' and its template '%s'"),
+		note(_("firmware: no firmware descriptors under '%s': the domain names '%s' and its template '%s'"),
 			cli->root_path, chosen->code, chosen->vars);
-	vk_hint(_("for UEFI guests made by other tools, /etc/libvirt/qemu.conf can list the pair: nvram = [ \"%s:%s\" ]"),
+	note(_("for UEFI guests made by other tools, /etc/libvirt/qemu.conf can list the pair: nvram = [ \"%s:%s\" ]"),
 		chosen->code, chosen->vars);
 	return 0;
 }
@@ -439,7 +466,7 @@ static int plan_cpus(struct vk_cli *cli, const struct vk_host *h, const struct c
 	if (p->all_cores_fallback)
 		vk_warning(_("a socket has a single core: the guest shares it with the host"));
 	if (p->skipped_cores)
-		vk_note(_("cpus: %u cores with fewer threads than the others (efficiency cores) are left to the host"),
+		note(_("cpus: %u cores with fewer threads than the others (efficiency cores) are left to the host"),
 			p->skipped_cores);
 	{
 		_cleanup_free_ char *host = format_cpulist(p->host_cpus, p->n_host_cpus);
@@ -456,10 +483,10 @@ static int plan_cpus(struct vk_cli *cli, const struct vk_host *h, const struct c
 			}
 		guest = format_cpulist(sorted, p->n_vcpus);
 		if (p->n_host_cpus)
-			vk_note(_("cpus: %u vCPUs as sockets=%u cores=%u threads=%u on host CPUs %s; the host keeps CPUs %s"),
+			note(_("cpus: %u vCPUs as sockets=%u cores=%u threads=%u on host CPUs %s; the host keeps CPUs %s"),
 				p->n_vcpus, p->sockets, p->cores, p->threads, strempty(guest), strempty(host));
 		else
-			vk_note(_("cpus: %u vCPUs as sockets=%u cores=%u threads=%u on host CPUs %s, shared with the host"),
+			note(_("cpus: %u vCPUs as sockets=%u cores=%u threads=%u on host CPUs %s, shared with the host"),
 				p->n_vcpus, p->sockets, p->cores, p->threads, strempty(guest));
 	}
 	return 0;
@@ -508,7 +535,7 @@ static int check_memory(struct vk_cli *cli, const struct vk_host *h, const struc
 				   (unsigned long long)h->hugepages_free, (unsigned long long)h->hugepages_total,
 				   (unsigned long long)need);
 	}
-	vk_note(_("memory: %s%s"), memory_text(*mem, buf), o->hugepages ? _(", in hugepages") : "");
+	note(_("memory: %s%s"), memory_text(*mem, buf), o->hugepages ? _(", in hugepages") : "");
 	return 0;
 }
 
@@ -641,7 +668,7 @@ static int vm_create(struct vk_cli *cli, struct create_opts *o)
 	if (r != 0)
 		return r;
 	if (o->disk_bus && streq(o->disk_bus, "virtio"))
-		vk_note(_("disk: virtio; Windows Setup needs the virtio-win drivers to see it (add their ISO with a second --iso)"));
+		note(_("disk: virtio; Windows Setup needs the virtio-win drivers to see it (add their ISO with a second --iso)"));
 	r = check_memory(cli, h, o, &mem);
 	if (r != 0)
 		return r;
@@ -724,6 +751,7 @@ static int vm_create(struct vk_cli *cli, struct create_opts *o)
 	       o->name, uri, uri, o->name, o->name);
 	r = VK_EXIT_OK;
 out:
+	flush_notes(r == VK_EXIT_OK);
 	vk_pin_plan_clear(&plan);
 	vk_firmware_clear(&fw);
 	return r;
@@ -1028,6 +1056,7 @@ static int cmd_vm_create(struct vk_cli *cli, int argc, char **argv)
 	r = vk_cli_open_root(cli);
 	if (r == 0)
 		r = vm_create(cli, &o);
+	flush_notes(false); /* what a refusal left unsaid */
 	create_opts_clear(&o);
 	return r;
 }
