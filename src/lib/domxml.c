@@ -208,14 +208,15 @@ static void build_os(struct builder *b, xmlNodePtr dom, const struct vk_domain_s
 			 * descriptor by file name, which on Debian is a Secure Boot build with
 			 * Microsoft's keys enrolled (40-edk2-x86_64-secure-enrolled.json). */
 			fw = el(b, os, "firmware");
-			n = el(b, fw, "feature");
-			set(b, n, "enabled", s->secure_boot ? "yes" : "no");
-			set(b, n, "name", "secure-boot");
 			if (s->secure_boot) {
+				/* libvirt's order, so the domain reads back as written */
 				n = el(b, fw, "feature");
 				set(b, n, "enabled", "yes");
 				set(b, n, "name", "enrolled-keys");
 			}
+			n = el(b, fw, "feature");
+			set(b, n, "enabled", s->secure_boot ? "yes" : "no");
+			set(b, n, "name", "secure-boot");
 		} else if (s->secure_boot) {
 			n = el(b, os, "loader");
 			set(b, n, "secure", "yes");
