@@ -183,8 +183,33 @@ $kvm_paths" || true
 		cat "$work/again"
 		fail=1
 	fi
+	# finalize and patch on the defined domain: libvirt takes the result, reads it back
+	# without the emulated display, with the hidden hypervisor, and a second run is a no-op.
+	checks=$((checks + 1))
+	if ! "$exe" vm finalize "$dom" --connect "$uri" >"$work/fin" 2>&1 ||
+		! "$exe" vm patch "$dom" --hide-hypervisor --connect "$uri" >>"$work/fin" 2>&1; then
+		echo "FAIL $name: vm finalize/patch on the defined domain:"
+		cat "$work/fin"
+		fail=1
+	fi
+	virsh_q dumpxml --domain "$dom" --inactive >"$work/back.xml"
+	if [ "$(xmllint --xpath 'count(//graphics|//video|//input[@type="tablet"])' "$work/back.xml")" != 0 ] ||
+		[ "$(xmllint --xpath 'string(//features/kvm/hidden/@state)' "$work/back.xml")" != on ] ||
+		[ -z "$(xmllint --xpath 'string(//features/hyperv/vendor_id/@value)' "$work/back.xml")" ]; then
+		echo "FAIL $name: libvirt does not read back the finalized and patched domain:"
+		cat "$work/fin" "$work/back.xml"
+		fail=1
+	fi
+	"$exe" vm finalize "$dom" --connect "$uri" >"$work/fin2" 2>&1
+	"$exe" vm patch "$dom" --hide-hypervisor --connect "$uri" >>"$work/fin2" 2>&1
+	checks=$((checks + 1))
+	[ "$(grep -c "nothing to change" "$work/fin2")" = 2 ] || {
+		echo "FAIL $name: the second finalize/patch on the defined domain was not a no-op:"
+		cat "$work/fin2"
+		fail=1
+	}
 	virsh_q undefine --domain "$dom" --nvram >/dev/null 2>&1 || virsh_q undefine --domain "$dom" >/dev/null
-	[ $fail = 1 ] || echo "ok $name: validates, defined and read back twice"
+	[ $fail = 1 ] || echo "ok $name: validates, defined and read back twice, finalized and patched in libvirt"
 done
 
 # ---------------------------------------------------------------------------------------
@@ -194,7 +219,8 @@ done
 # another user, XDG_RUNTIME_DIR puts it (and the embedded driver's look-up) in $work.
 if [ "$(id -u)" != 0 ]; then
 	export XDG_RUNTIME_DIR="$work/run"
-	mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+	mkdir -p "$XDG_RUNTIME_DIR"
+	chmod 0700 "$XDG_RUNTIME_DIR"
 fi
 if [ "$(id -u)" != 0 ] || ! [ -S /run/libvirt/virtlogd-sock ] || ! pgrep -x virtlogd >/dev/null 2>&1; then
 	virtlogd -d -p "$work/virtlogd.pid"
