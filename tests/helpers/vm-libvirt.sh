@@ -250,10 +250,10 @@ LC_ALL=C "$exe" --root "$work/starthost" vm create vk-start --gpu 01:00.0 --disk
 # The disk: a loop device over a sparse file (a real block device, so type='block' with
 # io='native' is what QEMU opens), else the file itself.
 truncate -s 64M "$work/disk.img"
-if loopdev=$(losetup -f --show "$work/disk.img" 2>/dev/null); then
+loopdev=$(losetup -f --show "$work/disk.img" 2>/dev/null) || loopdev=
+if [ -n "$loopdev" ]; then
 	sed -e "s|<source dev=\"/dev/disk/by-id/[^\"]*\"/>|<source dev=\"$loopdev\"/>|" "$work/start.xml"
 else
-	loopdev=
 	sed -e 's|<disk type="block" device="disk">|<disk type="file" device="disk">|' \
 		-e "s|<source dev=\"/dev/disk/by-id/[^\"]*\"/>|<source file=\"$work/disk.img\"/>|" "$work/start.xml"
 fi | sed '/<hostdev /,/<\/hostdev>/d' >"$work/run.xml"
