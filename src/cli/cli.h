@@ -112,4 +112,6 @@ int cmd_import(struct vk_cli *cli, int argc, char **argv);
 int cmd_snapshot(struct vk_cli *cli, int argc, char **argv);
 int cmd_check(struct vk_cli *cli, int argc, char **argv);
 int cmd_disk(struct vk_cli *cli, int argc, char **argv);
-extern const struct vk_cmd vk_cmd_groups, vk_cmd_gpus, vk_cmd_import, vk_cmd_snapshot, vk_cmd_check, vk_cmd_disk;
+int cmd_vm(struct vk_cli *cli, int argc, char **argv);
+extern const struct vk_cmd vk_cmd_groups, vk_cmd_gpus, vk_cmd_import, vk_cmd_snapshot, vk_cmd_check, vk_cmd_disk,
+	vk_cmd_vm;

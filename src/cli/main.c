@@ -13,6 +13,7 @@ static const struct vk_cmd *const commands[] = {
 	&vk_cmd_import,
 	&vk_cmd_snapshot,
 	&vk_cmd_disk,
+	&vk_cmd_vm,
 	NULL,
 };
 

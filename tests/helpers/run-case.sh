@@ -6,7 +6,8 @@
 #   cmd              the arguments, one command per line (usually one line); @ROOT@ is
 #                    the case's root, @CASE@ the case directory, @FIXTURES@ tests/fixtures
 #   fixture          optional: the machine (tests/fixtures/machines/NAME.machine) expanded
-#                    into @ROOT@ with 'vfiokit import' before the run
+#                    into @ROOT@ with 'vfiokit import' before the run; several names
+#                    (separated by spaces) are merged into one root, in that order
 #   modules          optional: a module spec (tests/fixtures/modules/NAME.spec) built into
 #                    @ROOT@/lib/modules/<the fixture's kernel> with the real depmod
 #   expected.stdout  what the last command prints (absent: must print nothing)
@@ -26,9 +27,13 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 root="$work/root"
 if [ -f "$case_dir/fixture" ]; then
-	machine="$fixtures/machines/$(cat "$case_dir/fixture").machine"
-	"$exe" import "$machine" --to "$root" 2>"$work/import.err" || {
-		echo "run-case: cannot expand fixture $machine:"
+	machines=
+	for m in $(cat "$case_dir/fixture"); do
+		machines="$machines $fixtures/machines/$m.machine"
+	done
+	# shellcheck disable=SC2086
+	"$exe" import $machines --to "$root" 2>"$work/import.err" || {
+		echo "run-case: cannot expand fixture$machines:"
 		cat "$work/import.err"
 		exit 1
 	}
