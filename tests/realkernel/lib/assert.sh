@@ -26,6 +26,12 @@ cmd_ran() { [[ -f $R/cmd/$1.rc ]]; }
 cmd_rc() { cat "$R/cmd/$1.rc"; }
 cmd_out() { echo "$R/cmd/$1.out"; }
 cmd_stderr_line() { head -n 1 "$R/cmd/$1.err" 2>/dev/null; }
+# " (stderr: FIRST LINE)", or nothing when stderr was empty.
+cmd_stderr_note() {
+	local line
+	line=$(cmd_stderr_line "$1")
+	[[ -z $line ]] || printf ' (stderr: %s)' "$line"
+}
 
 _rc_text() {
 	local rc=$1
@@ -54,18 +60,17 @@ check_no_crash() {
 		name=${f##*/}
 		name=${name%.rc}
 		rc=$(<"$f")
-		((rc > 128)) && fail "$(cmd_desc "$name") $(_rc_text "$rc") (stderr: $(cmd_stderr_line "$name"))"
+		((rc > 128)) && fail "$(cmd_desc "$name") $(_rc_text "$rc")$(cmd_stderr_note "$name")"
 	done
 	return 0
 }
 
 expect_rc() {
-	local name=$1 want=$2 rc err
+	local name=$1 want=$2 rc
 	require_cmd "$name" || return 0
 	rc=$(cmd_rc "$name")
 	[[ $rc == "$want" ]] && return 0
-	err=$(cmd_stderr_line "$name")
-	fail "$(cmd_desc "$name") $(_rc_text "$rc"), expected exit $want${err:+ (stderr: $err)}"
+	fail "$(cmd_desc "$name") $(_rc_text "$rc"), expected exit $want$(cmd_stderr_note "$name")"
 }
 
 # expect_stderr NAME ERE WHAT: stderr must match ERE; WHAT says what it should mention.
@@ -196,7 +201,7 @@ _compare_rows() {
 			continue
 		fi
 		if [[ ${vg[$a]} != "$g" ]]; then
-			fail "$a: $label puts it in $(_group_label "${vg[$a]}"), the kernel in $(_group_label "$g")"
+			fail "$a missing from $label $(_group_label "$g") ($label lists it in $(_group_label "${vg[$a]}"))"
 			continue
 		fi
 		IFS=$'\037' read -r -a kf <<<"${kr[$a]}"
@@ -229,7 +234,7 @@ check_groups_vs_reference() {
 		return 0
 	fi
 	if [[ $rc != 0 ]]; then
-		fail "$(cmd_desc "$name") $(_rc_text "$rc") but the kernel has $ngroups IOMMU groups (stderr: $(cmd_stderr_line "$name"))"
+		fail "$(cmd_desc "$name") $(_rc_text "$rc") but the kernel has $ngroups IOMMU groups$(cmd_stderr_note "$name")"
 		return 0
 	fi
 	if ! jq -e '.version == 1 and (.groups | type) == "array"' "$out" >/dev/null 2>&1; then
@@ -281,7 +286,7 @@ check_gpus_vs_reference() {
 		return 0
 	fi
 	if ((ngroups > 0)) && [[ $rc != 0 ]]; then
-		fail "$(cmd_desc "$name") $(_rc_text "$rc"), expected exit 0 (stderr: $(cmd_stderr_line "$name"))"
+		fail "$(cmd_desc "$name") $(_rc_text "$rc"), expected exit 0$(cmd_stderr_note "$name")"
 	fi
 	tmp=$(mktemp -d)
 	_ref_rows >"$tmp/ref"
@@ -383,7 +388,7 @@ check_snapshot_roundtrip() {
 	require_cmd snapshot || return 0
 	rc=$(cmd_rc snapshot)
 	if [[ $rc != 0 || ! -s $R/snap.tar ]]; then
-		fail "$(cmd_desc snapshot) $(_rc_text "$rc") (stderr: $(cmd_stderr_line snapshot))"
+		fail "$(cmd_desc snapshot) $(_rc_text "$rc")$(cmd_stderr_note snapshot)"
 		return 0
 	fi
 	tmp=$(mktemp -d)

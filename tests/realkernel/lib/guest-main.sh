@@ -6,6 +6,7 @@
 # guest_main and marks the run complete. It deliberately does not use `set -e`: a failing
 # command is recorded (guest.errors, cmd/*.rc) and the run goes on, so one bad step does
 # not hide what the others would have shown.
+# shellcheck source-path=SCRIPTDIR
 set -uo pipefail
 
 # shellcheck source=guest.sh
