@@ -10,6 +10,7 @@
 
 RK_FAILS=()
 RK_SKIPS=()
+declare -A RK_MISSING=() # commands already reported as never run
 
 fail() { RK_FAILS+=("$*"); }
 skip() { RK_SKIPS+=("$*"); }
@@ -46,7 +47,9 @@ _rc_text() {
 # so callers just do `require_cmd NAME || return 0`.
 require_cmd() {
 	if ! cmd_ran "$1"; then
-		fail "the guest never ran the '$1' command (see guest.errors / console.log)"
+		[[ -n ${RK_MISSING[$1]+x} ]] ||
+			fail "the guest never ran the '$1' command (see guest.errors / console.log)"
+		RK_MISSING[$1]=1
 		return 1
 	fi
 	(($(cmd_rc "$1") <= 128))
@@ -104,6 +107,11 @@ expect_json() {
 	fail "$(cmd_desc "$name"): expected $what"
 }
 
+# The first differing lines of two files, on one line: "< old | > new".
+_diff_brief() {
+	diff "$1" "$2" | grep '^[<>]' | head -n 4 | tr -s ' \t' ' ' | paste -sd '|' | sed 's/|/ | /g'
+}
+
 # ---- the kernel's view (the guest's plain-shell walk of sysfs) ------------------------------
 
 # The guest reads sysfs before and after vfiokit (ref/, ref-after/). If they differ,
@@ -114,7 +122,7 @@ check_reference_stable() {
 	[[ -d $R/ref-after ]] || return 0
 	for f in devices.tsv groups.tsv; do
 		cmp -s "$R/ref/$f" "$R/ref-after/$f" ||
-			fail "sysfs changed while vfiokit ran ($f): $(diff "$R/ref/$f" "$R/ref-after/$f" | grep '^[<>]' | head -n 3 | tr '\n' ' ')"
+			fail "sysfs changed while vfiokit ran ($f): $(_diff_brief "$R/ref/$f" "$R/ref-after/$f")"
 	done
 	return 0
 }
@@ -407,7 +415,7 @@ check_snapshot_roundtrip() {
 		[[ $rc == "$(cmd_rc "$name")" ]] ||
 			fail "snapshot: vfiokit --root <snapshot> ${argv[*]} exited $rc, live exited $(cmd_rc "$name")"
 		if ! cmp -s "$R/cmd/$name.out" "$R/cmd/$name.snapshot.out"; then
-			fail "snapshot: vfiokit --root <snapshot> ${argv[*]} differs from the live run: $(diff "$R/cmd/$name.out" "$R/cmd/$name.snapshot.out" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"
+			fail "snapshot: vfiokit --root <snapshot> ${argv[*]} differs from the live run: $(_diff_brief "$R/cmd/$name.out" "$R/cmd/$name.snapshot.out")"
 		fi
 	done
 	rm -rf -- "$tmp"
