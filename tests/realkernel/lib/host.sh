@@ -87,12 +87,13 @@ rk_download() {
 
 # Sets KVER VMLINUZ KCONFIG KROOT KMODDIR, downloading and unpacking the kernel at most once.
 rk_prepare_kernel() {
-	local kdir deb cur
+	local kdir deb cur cur_desc
 	kdir="$RK_CACHE/$KPKG-$KVERSION"
 	if [[ ! -f $kdir/.realkernel-ok ]]; then
 		deb="$RK_CACHE/$KPKG-$KVERSION.deb"
 		if ! rk_download "$KPKG" "$KVERSION" "$KSHA" "$deb"; then
 			cur=$(rk_current_kernel || echo "unknown (apt-cache knows no linux-image-amd64)")
+			cur_desc=$(awk 'NF == 3 { print $1 "=" $2; next } { print }' <<<"$cur")
 			if [[ $KERNEL_FALLBACK == 1 && $cur != unknown* && $cur != "$KPKG $KVERSION "* ]]; then
 				KERNEL_FALLBACK=used
 				read -r KPKG KVERSION KSHA <<<"$cur"
@@ -102,7 +103,7 @@ rk_prepare_kernel() {
 				return
 			fi
 			rk_die "the pinned kernel $KPKG=$KVERSION cannot be downloaded (${RK_APT_ERROR:-apt-get download failed}).
-  Debian's security archive drops superseded kernels; linux-image-amd64 now depends on: $cur.
+  Debian's security archive drops superseded kernels; linux-image-amd64 now depends on $cur_desc.
   Pin that one with '$RK_DIR/run --repin' and commit tests/realkernel/KERNEL_VERSION,
   or run once with --kernel-fallback. If apt's lists are old, run 'apt-get update' first."
 		fi
