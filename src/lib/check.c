@@ -90,7 +90,7 @@ static int check_kvm(struct ctx *c)
 	const char *title = _("that /dev/kvm exists and is usable");
 	const char *vendor = vk_host_cpu_vendor(c->h);
 	_cleanup_free_ char *remedy = NULL;
-	int fd;
+	int fd, err;
 
 	if (vk_root_exists(c->h->root, "/dev/kvm") < 0) {
 		remedy = (c->h->cpuinfo.vmx || c->h->cpuinfo.svm)
@@ -100,20 +100,31 @@ static int check_kvm(struct ctx *c)
 		return vk_report_add(c->r, "kvm.device", title, VK_STATUS_FAIL, facts("exists", json_object_new_boolean(false), NULL),
 				     remedy, _("/dev/kvm does not exist: KVM is not loaded"));
 	}
-	if (!vk_root_is_host(c->h->root))
-		return vk_report_add(c->r, "kvm.device", title, VK_STATUS_PASS, facts("exists", json_object_new_boolean(true), NULL),
-				     NULL, _("/dev/kvm exists (whether it opens can only be tested on the live host)"));
-	fd = vk_root_open_at(c->h->root, "/dev/kvm", O_RDWR, 0);
-	if (fd < 0)
+	if (!vk_root_is_host(c->h->root)) {
+		/* A snapshot records whether it opened on the host it was taken on. */
+		const char *kvm = vk_host_manifest_get(c->h, "dev-kvm");
+
+		if (!kvm || !(streq(kvm, "usable") || streq(kvm, "denied")))
+			return vk_report_add(c->r, "kvm.device", title, VK_STATUS_PASS,
+					     facts("exists", json_object_new_boolean(true), NULL), NULL,
+					     _("/dev/kvm exists (whether it opens can only be tested on the live host)"));
+		err = streq(kvm, "usable") ? 0 : -EACCES;
+	} else {
+		fd = vk_root_open_at(c->h->root, "/dev/kvm", O_RDWR, 0);
+		err = fd < 0 ? fd : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (err < 0)
 		return vk_report_add(c->r, "kvm.device", title, VK_STATUS_WARN,
 				     facts("exists", json_object_new_boolean(true), "usable", json_object_new_boolean(false), NULL),
 				     _("add your user to the 'kvm' group (libvirt's system instance does not need this)"),
-				     _("/dev/kvm exists, but this user cannot open it: %s"), strerror(-fd));
-	close(fd);
+				     _("/dev/kvm exists, but this user cannot open it: %s"), strerror(-err));
 	return vk_report_add(c->r, "kvm.device", title, VK_STATUS_PASS,
 			     facts("exists", json_object_new_boolean(true), "usable", json_object_new_boolean(true), NULL), NULL,
 			     _("/dev/kvm exists and opens"));
 }
+
 
 /* iommu.firmware, iommu.kernel, iommu.mode ------------------------------------------- */
 

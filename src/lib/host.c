@@ -57,6 +57,7 @@ struct vk_host *vk_host_free(struct vk_host *h)
 	free(h->os_pretty_name);
 	free(h->os_version_id);
 	free(h->root_source);
+	strv_free(h->manifest);
 	strv_free(h->warnings);
 	free(h);
 	return NULL;
@@ -99,7 +100,7 @@ bool vk_host_is_import(const struct vk_host *h)
 	return h->root_source && streq(h->root_source, "import");
 }
 
-/* The manifest a root written by import or snapshot carries: "source=import". */
+/* The manifest a root written by import or snapshot carries ("source=import"). */
 static void read_source(struct vk_host *h)
 {
 	_cleanup_free_ char *data = NULL;
@@ -110,9 +111,22 @@ static void read_source(struct vk_host *h)
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *v = startswith(line, "source=");
 
+		if (line[0] == '#' || !strchr(line, '='))
+			continue;
 		if (v && !h->root_source)
 			h->root_source = strdup(v);
+		(void)strv_extend(&h->manifest, line);
 	}
+}
+
+const char *vk_host_manifest_get(const struct vk_host *h, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (char **l = h->manifest; l && *l; l++)
+		if (strneq(*l, key, n) && (*l)[n] == '=')
+			return *l + n + 1;
+	return NULL;
 }
 
 int vk_host_load(struct vk_root *root, unsigned what, struct vk_host **ret)

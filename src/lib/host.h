@@ -104,7 +104,8 @@ struct vk_host {
 	char *os_id, *os_id_like, *os_pretty_name, *os_version_id;
 
 	/* From the root's manifest (.vfiokit-root), when it is an imported listing or snapshot. */
-	char *root_source;          /* "import", "snapshot", "fixture" or NULL for a live root */
+	char *root_source;          /* "import", "snapshot", "description" or NULL for a live root */
+	char **manifest;            /* the manifest's KEY=VALUE lines */
 
 	char **warnings;            /* things that were unreadable or garbled */
 };
@@ -123,6 +124,8 @@ static inline void vk_host_freep(struct vk_host **h)
 /* True for a root written by 'vfiokit import': files it lacks are facts the listing did not
  * give, so their absence is "unknown", not something to warn about. */
 bool vk_host_is_import(const struct vk_host *h);
+/* A value from the root's manifest (/.vfiokit-root), or NULL. */
+const char *vk_host_manifest_get(const struct vk_host *h, const char *key);
 
 /* Records a warning ("cannot read ..., ignoring"). Returns 0 or -ENOMEM. */
 int vk_host_warn(struct vk_host *h, const char *fmt, ...) _printf_(2, 3);

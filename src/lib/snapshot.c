@@ -10,6 +10,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <json-c/json.h>
 #include <time.h>
 
 #include "snapshot.h"
@@ -369,10 +370,11 @@ static int copy_placeholders(struct snap *s, const char *dir, const char *patter
 
 static int copy_modules(struct snap *s)
 {
+	/* The binary indexes libkmod reads for lookups, and modprobe.d-style softdeps: the
+	 * text twins, modules.symbols.bin and modules.order are not needed. */
 	static const char *const files[] = {
-		"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin", "modules.builtin",
-		"modules.builtin.modinfo", "modules.dep.bin", "modules.dep", "modules.softdep", "modules.order",
-		"modules.symbols.bin", "modules.devname",
+		"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin", "modules.dep.bin",
+		"modules.softdep",
 	};
 	int r = 0;
 
@@ -413,7 +415,8 @@ static int copy_config(struct snap *s)
 		{ "/boot/grub", "grub.cfg" },       { "/boot/grub2", "grub.cfg" },
 		{ "/usr/share/qemu/firmware", "*.json" }, { "/etc/qemu/firmware", "*.json" },
 		{ "/etc/libvirt", "qemu.conf" },    { "/usr/share/misc", "pci.ids" },
-		{ "/usr/share/hwdata", "pci.ids" }, { "/var/lib/vfiokit", "*" },
+		{ "/usr/share/hwdata", "pci.ids" }, { "/usr/share/misc", "usb.ids" },
+		{ "/usr/share/hwdata", "usb.ids" }, { "/var/lib/vfiokit", "*" },
 	};
 	int r = 0;
 
@@ -422,12 +425,62 @@ static int copy_config(struct snap *s)
 	return r;
 }
 
+/* What `check` looks for by existence only: the programs, the services' wants links and the
+ * firmware files the QEMU descriptors name. Empty placeholders keep their names. */
+static int copy_tools(struct snap *s)
+{
+	static const char *const dirs[] = { "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/libexec",
+					    "/bin", "/sbin" };
+	static const char *const programs[] = { "qemu-system-x86_64", "qemu-kvm", "libvirtd", "virtqemud" };
+	static const char *const wants[] = { "/etc/systemd/system/multi-user.target.wants",
+					     "/etc/systemd/system/sockets.target.wants" };
+	static const char *const descdirs[] = { "/usr/share/qemu/firmware", "/etc/qemu/firmware" };
+	int r = 0;
+
+	for (size_t d = 0; r >= 0 && d < ELEMENTSOF(dirs); d++)
+		for (size_t p = 0; r >= 0 && p < ELEMENTSOF(programs); p++) {
+			_cleanup_free_ char *path = xasprintf("%s/%s", dirs[d], programs[p]);
+			struct stat st;
+
+			/* /bin may be a link to usr/bin: a placeholder per real file only */
+			if (!path)
+				return -ENOMEM;
+			if (vk_root_stat(s->src, path, &st, false) == 0 && S_ISREG(st.st_mode))
+				r = copy_presence(s, path, 0755);
+		}
+	for (size_t w = 0; r >= 0 && w < ELEMENTSOF(wants); w++)
+		r = copy_glob(s, wants[w], "*");
+	for (size_t d = 0; r >= 0 && d < ELEMENTSOF(descdirs); d++) {
+		_cleanup_strv_free_ char **names = NULL;
+
+		if (vk_root_list_dir(s->src, descdirs[d], &names) < 0)
+			continue;
+		for (char **n = names; r >= 0 && *n; n++) {
+			_cleanup_free_ char *path = xasprintf("%s/%s", descdirs[d], *n), *text = NULL;
+			json_object *doc, *mapping, *part, *file;
+			static const char *const parts[] = { "executable", "nvram-template" };
+
+			if (!path)
+				return -ENOMEM;
+			if (vk_root_read_file(s->src, path, &text, NULL) < 0 || !(doc = json_tokener_parse(text)))
+				continue;
+			if (json_object_object_get_ex(doc, "mapping", &mapping))
+				for (size_t i = 0; r >= 0 && i < ELEMENTSOF(parts); i++)
+					if (json_object_object_get_ex(mapping, parts[i], &part) &&
+					    json_object_object_get_ex(part, "filename", &file) && json_object_get_string(file))
+						r = copy_presence(s, json_object_get_string(file), 0644);
+			json_object_put(doc);
+		}
+	}
+	return r;
+}
+
 static int copy_proc(struct snap *s)
 {
 	static const char *const files[] = {
 		"/proc/cmdline", "/proc/cpuinfo",     "/proc/meminfo",           "/proc/sys/kernel/osrelease",
 		"/proc/swaps",   "/proc/net/route",   "/proc/self/mountinfo",    "/proc/modules",
-		"/proc/iomem",   "/proc/config.gz",
+		"/proc/iomem",   "/proc/config.gz",   "/proc/interrupts",
 	};
 	int r = 0;
 
@@ -444,8 +497,11 @@ int vk_snapshot_capture(const struct vk_root *src, const char *dest, char ***war
 	_cleanup_strbuf_ struct strbuf manifest = STRBUF_INIT;
 	static const char *const iommu_links[] = { NULL };
 	static const char *const net_links[] = { "device", NULL };
-	static const char *const usb_attrs[] = { "idVendor", "idProduct", "product", "manufacturer", "busnum", "devnum",
-						 "bDeviceClass", "bInterfaceClass", "speed", NULL };
+	/* Not "product" or "manufacturer": reading them takes the USB device lock, and a hung
+	 * hub (seen under QEMU's emulated AMD IOMMU) blocks the read forever. The IDs come from
+	 * the cached descriptors and never block; names come from usb.ids. */
+	static const char *const usb_attrs[] = { "idVendor", "idProduct", "busnum", "devnum", "bDeviceClass",
+						 "bInterfaceClass", "speed", NULL };
 	time_t now = time(NULL);
 	struct tm tm;
 	char date[32];
@@ -515,6 +571,8 @@ int vk_snapshot_capture(const struct vk_root *src, const char *dest, char ***war
 		r = copy_modules(&s);
 	if (r >= 0)
 		r = copy_config(&s);
+	if (r >= 0)
+		r = copy_tools(&s);
 
 	if (r >= 0) {
 		gmtime_r(&now, &tm);
@@ -523,6 +581,14 @@ int vk_snapshot_capture(const struct vk_root *src, const char *dest, char ***war
 			    "# A root written by vfiokit %s: the files vfiokit reads, copied from '%s'.\n"
 			    "source=snapshot\ncreated=%s\nkernel=%s\n",
 			    PACKAGE_VERSION, vk_root_path(src), date, strempty(s.kernel));
+		/* Whether /dev/kvm opened: a fact about the live host that a file cannot carry. */
+		if (vk_root_is_host(src) && vk_root_exists(src, "/dev/kvm") == 0) {
+			int fd = vk_root_open_at(src, "/dev/kvm", O_RDWR, 0);
+
+			strbuf_addf(&manifest, "dev-kvm=%s\n", fd >= 0 ? "usable" : "denied");
+			if (fd >= 0)
+				close(fd);
+		}
 		r = manifest.s ? vk_root_write_atomic(dst, "/.vfiokit-root", manifest.s, manifest.len, 0644, VK_WRITE_NOSYNC)
 			       : -ENOMEM;
 	}

@@ -8,6 +8,8 @@
 #   fixture          optional: the machine (tests/fixtures/machines/NAME.machine) expanded
 #                    into @ROOT@ with 'vfiokit import' before the run; several names
 #                    (separated by spaces) are merged into one root, in that order
+#   snapshot         optional: a real kernel's snapshot (tests/fixtures/snapshots/NAME.tar.xz,
+#                    written by tests/realkernel/run --save-snapshots) unpacked into @ROOT@
 #   modules          optional: a module spec (tests/fixtures/modules/NAME.spec) built into
 #                    @ROOT@/lib/modules/<the fixture's kernel> with the real depmod
 #   expected.stdout  what the last command prints (absent: must print nothing)
@@ -39,6 +41,10 @@ if [ -f "$case_dir/fixture" ]; then
 	}
 else
 	mkdir "$root"
+fi
+if [ -f "$case_dir/snapshot" ]; then
+	mkdir -p "$root"
+	tar -xJf "$fixtures/snapshots/$(cat "$case_dir/snapshot").tar.xz" -C "$root"
 fi
 if [ -f "$case_dir/modules" ]; then
 	release=$(cat "$root/proc/sys/kernel/osrelease")

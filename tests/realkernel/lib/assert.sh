@@ -107,6 +107,29 @@ expect_json() {
 	fail "$(cmd_desc "$name"): expected $what"
 }
 
+# expect_check ID STATUS [ERE]: `vfiokit check --json` reports check ID with STATUS, and its
+# message matches ERE when given. IDs may use $GPU-style full addresses.
+expect_check() {
+	local id=$1 want=$2 re=${3:-} got msg
+	require_cmd check || return 0
+	got=$(jq -r --arg id "$id" '.checks[] | select(.id == $id) | .status' "$(cmd_out check)" 2>/dev/null)
+	msg=$(jq -r --arg id "$id" '.checks[] | select(.id == $id) | .message' "$(cmd_out check)" 2>/dev/null)
+	if [[ -z $got ]]; then
+		fail "vfiokit check reports no $id"
+		return 0
+	fi
+	[[ $got == "$want" ]] || fail "vfiokit check: $id is $got ($msg), expected $want"
+	[[ -z $re ]] || [[ $msg =~ $re ]] || fail "vfiokit check: $id says '$msg', which should match /$re/"
+}
+
+# expect_check_fact ID JQ-PATH VALUE: a fact the check decided from.
+expect_check_fact() {
+	local id=$1 path=$2 want=$3 got
+	require_cmd check || return 0
+	got=$(jq -r --arg id "$id" ".checks[] | select(.id == \$id) | .facts$path" "$(cmd_out check)" 2>/dev/null)
+	[[ $got == "$want" ]] || fail "vfiokit check: $id fact $path is '$got', expected '$want'"
+}
+
 # The first differing lines of two files, on one line: "< old | > new".
 _diff_brief() {
 	diff "$1" "$2" | grep '^[<>]' | head -n 4 | tr -s ' \t' ' ' | paste -sd '|' | sed 's/|/ | /g'

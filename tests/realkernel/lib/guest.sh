@@ -192,6 +192,7 @@ guest_standard() {
 	guest_log "reference taken"
 	vk groups groups --json
 	vk gpus gpus --json
+	vk check check --json
 	# Read again: the host checks that nothing changed while vfiokit ran.
 	guest_sysfs_reference "$VK_OUT/ref-after"
 }

@@ -251,7 +251,7 @@ rk_boot() {
 	local sdir=$1 tmo=$2 cmdline=$3 rc=0
 	local -a qemu=(
 		qemu-system-x86_64
-		-machine q35,kernel-irqchip=split -accel tcg -m 1024 -smp 2
+		-machine q35,kernel-irqchip=split -accel tcg -m "${SCENARIO_MEM:-1024}" -smp 2
 		-nodefaults -no-user-config -display none -monitor none -no-reboot
 		-chardev "file,id=vkcon,path=$(_qemu_path "$sdir/console.log")" -serial chardev:vkcon
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04

@@ -47,6 +47,11 @@ host_check() {
 	expect_group_verdict "$GPU" shared
 	[[ $(ref_get "$NIC" 6) == e1000 ]] || fail "layout: expected driver e1000 on $NIC, the kernel says $(ref_get "$NIC" 6)"
 
+	# check: the card's group is not viable, and the NIC it shares it with is named.
+	expect_rc check 3
+	expect_check iommu.kernel pass
+	expect_check "gpu.$GPU.group" fail "not viable: it also holds ${NIC#0000:} \\(e1000\\)"
+
 	# HOOK: snapshot round trip: replays these live commands against the snapshot.
-	check_snapshot_roundtrip groups gpus
+	check_snapshot_roundtrip groups gpus check
 }

@@ -31,6 +31,12 @@ host_check() {
 	expect_stderr_not groups 'no ACPI DMAR' "a missing firmware table"
 	expect_host_gpu 0000:00:01.0
 
+	# check: off, because the command line says so; the firmware table is there.
+	expect_rc check 3
+	expect_check iommu.firmware pass 'DMAR'
+	expect_check iommu.kernel fail "command line disables it \\('intel_iommu=off'\\)"
+	expect_check_fact iommu.kernel .state off-cmdline
+
 	# HOOK: snapshot round trip: replays these live commands against the snapshot.
-	check_snapshot_roundtrip groups gpus
+	check_snapshot_roundtrip groups gpus check
 }

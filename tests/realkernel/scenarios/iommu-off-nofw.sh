@@ -32,6 +32,12 @@ host_check() {
 	expect_stderr_not groups 'command line disables' "the command line"
 	expect_host_gpu 0000:00:01.0
 
+	# check: off, because the firmware has no IOMMU (no DMAR/IVRS at all).
+	expect_rc check 3
+	expect_check iommu.firmware fail 'no ACPI DMAR or IVRS table'
+	expect_check iommu.kernel fail 'no ACPI DMAR or IVRS table'
+	expect_check_fact iommu.kernel .state off-no-firmware
+
 	# HOOK: snapshot round trip: replays these live commands against the snapshot.
-	check_snapshot_roundtrip groups gpus
+	check_snapshot_roundtrip groups gpus check
 }
