@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <vfiokit/vfiokit.h>
+
 #include "pciaddr.h"
 #include "root.h"
 
@@ -71,14 +73,6 @@ struct vk_cpuinfo {
 	unsigned count;             /* processor entries */
 };
 
-enum vk_load {
-	VK_LOAD_PCI = 1u << 0,      /* PCI functions and IOMMU groups */
-	VK_LOAD_IOMMU = 1u << 1,    /* /sys/class/iommu units, ACPI tables */
-	VK_LOAD_CPU = 1u << 2,      /* /proc/cpuinfo and topology */
-	VK_LOAD_SYSTEM = 1u << 3,   /* memory, kernel release, cmdline, os-release */
-	VK_LOAD_PCI_DETAILS = 1u << 4, /* also subsystem IDs, driver_override, reset_method, modalias */
-	VK_LOAD_ALL = 0xffu,
-};
 
 struct vk_host {
 	struct vk_root *root;       /* not owned */

@@ -7,17 +7,12 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <vfiokit/vfiokit.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "macro.h"
 
-enum vk_status {
-	VK_STATUS_PASS,
-	VK_STATUS_WARN,
-	VK_STATUS_FAIL,
-	VK_STATUS_SKIP, /* could not be decided (not readable, not applicable) */
-};
 
 struct vk_finding {
 	char *id;            /* "cpu.virt", "gpu.0000:01:00.0.group": never translated */
