@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[1], strerror(-r));
 		goto out;
 	}
-	r = vk_host_load(root, VK_LOAD_ALL | VK_LOAD_PCI_DETAILS, &host);
+	r = vk_host_load(root, VK_LOAD_ALL, &host);
 	if (r < 0) {
 		fprintf(stderr, "cannot read %s: %s\n", argv[1], strerror(-r));
 		goto out;

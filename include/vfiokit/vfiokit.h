@@ -43,7 +43,7 @@ enum vk_load {
 	VK_LOAD_CPU = 1u << 2,         /* /proc/cpuinfo and the CPU topology */
 	VK_LOAD_SYSTEM = 1u << 3,      /* memory, kernel release, command line, os-release */
 	VK_LOAD_PCI_DETAILS = 1u << 4, /* also subsystem IDs, driver_override, reset_method, modalias */
-	VK_LOAD_ALL = 0xffu,
+	VK_LOAD_ALL = 0x0fu,           /* all of the above but VK_LOAD_PCI_DETAILS */
 };
 
 /*
@@ -90,10 +90,9 @@ enum vk_status {
 };
 
 /*
- * Runs every check of `vfiokit check` on @h, loading what is missing. If @h was loaded
- * with VK_LOAD_PCI it must have had VK_LOAD_PCI_DETAILS too (-EINVAL otherwise). @gpu
- * (any address form) narrows the card checks to one card; NULL checks every GPU the host
- * does not keep. -ENODEV: @gpu is not a GPU.
+ * Runs every check of `vfiokit check` on @h, loading what is missing. @gpu (any address
+ * form) narrows the card checks to one card; NULL checks every GPU the host does not keep.
+ * -ENODEV: @gpu is not a GPU.
  */
 int vk_check_run(struct vk_host *h, const char *gpu, struct vk_report **ret);
 struct vk_report *vk_report_free(struct vk_report *r);

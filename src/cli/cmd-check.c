@@ -160,7 +160,7 @@ int cmd_check(struct vk_cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return vk_usage_error("check", _("unexpected argument '%s'"), argv[optind]);
 
-	k = vk_cli_load_host(cli, VK_LOAD_ALL | VK_LOAD_PCI_DETAILS, &h);
+	k = vk_cli_load_host(cli, VK_LOAD_ALL, &h);
 	if (k != 0)
 		return k;
 	if (o.gpu && !vk_host_find_pci(h, o.gpu))

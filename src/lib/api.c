@@ -125,13 +125,10 @@ int vk_check_run(struct vk_host *h, const char *gpu, struct vk_report **ret)
 
 	if (!h || !ret)
 		return -EINVAL;
-	/* PCI is read once: details cannot be added to functions read without them. */
-	if ((h->loaded & VK_LOAD_PCI) && !(h->loaded & VK_LOAD_PCI_DETAILS))
-		return -EINVAL;
 	rep = calloc(1, sizeof(*rep));
 	if (!rep)
 		return -ENOMEM;
-	r = vk_host_ensure(h, VK_LOAD_ALL | VK_LOAD_PCI_DETAILS);
+	r = vk_host_ensure(h, VK_LOAD_ALL);
 	if (r >= 0)
 		r = vk_check_host(h, &o, rep);
 	if (r < 0) {

@@ -891,7 +891,9 @@ int vk_check_host(struct vk_host *h, const struct vk_check_opts *o, struct vk_re
 
 		if (only ? !vk_pci_addr_same_slot(&only->addr, &g->addr) : gpus[i].boot)
 			continue;
-		if (only || n == 1)
+		/* Details (reset_method) are read for the cards checked, not for every function. */
+		k = vk_pci_ensure_details(h, vk_host_find_pci(h, g->bdf));
+		if (k >= 0 && (only || n == 1))
 			k = vk_check_gpu_boot(h, g, &r);
 		if (k >= 0)
 			k = vk_check_gpu_group(h, &c.usage, g, &r);

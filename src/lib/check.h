@@ -16,8 +16,8 @@ struct vk_check_opts {
 	const char *gpu;        /* check this card only (any address form); NULL: every non-boot GPU */
 };
 
-/* The host must be loaded with VK_LOAD_ALL | VK_LOAD_PCI_DETAILS. -ENODEV when @o->gpu
- * names no display device. */
+/* The host must be loaded with VK_LOAD_ALL (the cards' details are read as needed).
+ * -ENODEV when @o->gpu names no display device. */
 int vk_check_host(struct vk_host *h, const struct vk_check_opts *o, struct vk_report *ret);
 
 /* The per-card checks, shared with verify and isolate: gpu.<BDF>.group under the kernel's

@@ -28,6 +28,7 @@ enum vk_pci_flags {
 	VK_PCI_ISA_BRIDGE = 1u << 11,   /* class 0x0601 (LPC): chipset glue */
 	VK_PCI_DRIVER_UNKNOWN = 1u << 16, /* an imported listing did not say */
 	VK_PCI_GROUP_UNKNOWN = 1u << 17,  /* a dangling or garbled iommu_group link */
+	VK_PCI_HAVE_DETAILS = 1u << 18,   /* parent, driver_override, reset_method, modalias read */
 };
 
 struct vk_pci_dev {
@@ -159,6 +160,10 @@ int vk_pci_scan(struct vk_host *h, bool details);
 int vk_iommu_scan(struct vk_host *h);
 int vk_cpu_scan(struct vk_host *h);
 int vk_system_scan(struct vk_host *h);
+
+/* Reads one device's details (what VK_LOAD_PCI_DETAILS reads for all) if not read yet: for
+ * commands that need them for a few devices of thousands. Returns 0 or a negative errno. */
+int vk_pci_ensure_details(struct vk_host *h, struct vk_pci_dev *d);
 
 /* Frees the strings a vk_pci_dev owns (not the struct). */
 void vk_pci_dev_clear(struct vk_pci_dev *d);

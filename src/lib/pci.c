@@ -124,6 +124,42 @@ static char *parent_from_link(const char *target)
 	return strdup(buf);
 }
 
+/* The attributes VK_LOAD_PCI_DETAILS adds: the upstream bridge, driver_override,
+ * reset_method and modalias. @busfd is /sys/bus/pci/devices, @dfd the device's directory. */
+static void read_details(int busfd, const char *entry, int dfd, struct vk_pci_dev *d)
+{
+	char buf[PATH_MAX];
+
+	if (vk_dirfd_readlink(busfd, entry, buf, sizeof(buf)) >= 0)
+		d->parent = parent_from_link(buf);
+	d->driver_override = read_str_attr(dfd, "driver_override");
+	/* Unset reads "(null)" on the kernels we know; a newer driver-core helper may
+	 * print an empty line (domain.md §1.1). Both mean "unset". */
+	if (d->driver_override && (isempty(d->driver_override) || streq(d->driver_override, "(null)"))) {
+		free(d->driver_override);
+		d->driver_override = NULL;
+	}
+	d->reset_method = read_str_attr(dfd, "reset_method");
+	d->modalias = read_str_attr(dfd, "modalias");
+	d->flags |= VK_PCI_HAVE_DETAILS;
+}
+
+int vk_pci_ensure_details(struct vk_host *h, struct vk_pci_dev *d)
+{
+	_cleanup_close_ int busfd = -1, dfd = -1;
+
+	if (d->flags & VK_PCI_HAVE_DETAILS)
+		return 0;
+	busfd = vk_root_openf(h->root, O_PATH | O_DIRECTORY, "/sys/bus/pci/devices");
+	if (busfd < 0)
+		return busfd;
+	dfd = vk_root_openf(h->root, O_PATH | O_DIRECTORY, "/sys/bus/pci/devices/%s", d->bdf);
+	if (dfd < 0)
+		return dfd;
+	read_details(busfd, d->bdf, dfd, d);
+	return 0;
+}
+
 static int scan_one(struct scan_ctx *c, const char *entry, struct vk_pci_dev *d)
 {
 	struct vk_host *h = c->h;
@@ -204,19 +240,8 @@ static int scan_one(struct scan_ctx *c, const char *entry, struct vk_pci_dev *d)
 				     buf, d->bdf);
 	}
 
-	if (c->details) {
-		if (vk_dirfd_readlink(c->busfd, entry, buf, sizeof(buf)) >= 0)
-			d->parent = parent_from_link(buf);
-		d->driver_override = read_str_attr(dfd, "driver_override");
-		/* Unset reads "(null)" on the kernels we know; a newer driver-core helper may
-		 * print an empty line (domain.md §1.1). Both mean "unset". */
-		if (d->driver_override && (isempty(d->driver_override) || streq(d->driver_override, "(null)"))) {
-			free(d->driver_override);
-			d->driver_override = NULL;
-		}
-		d->reset_method = read_str_attr(dfd, "reset_method");
-		d->modalias = read_str_attr(dfd, "modalias");
-	}
+	if (c->details)
+		read_details(c->busfd, entry, dfd, d);
 
 	/* SR-IOV physical functions: network, storage, display, processing accelerators,
 	 * co-processors. Other classes never have sriov_numvfs; they skip the lookup. */
